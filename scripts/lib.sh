@@ -1,0 +1,55 @@
+# Shared by scripts/start.sh and scripts/test.sh: install what a fresh machine lacks,
+# then build the site. Sourced, not run.
+
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root for: $*" >&2; return 1; fi
+}
+
+# The wasm target, wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version, and
+# the npm packages.
+ensure_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    step "installing wasm-bindgen-cli $want (matches Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "=$want" --force
+  fi
+  if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing npm packages"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    step "installing Debian chromium and chromium-driver"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+# Native CLI (its build.rs validates kb/), the wasm engine, then the static site in dist/.
+build_site() {
+  step "building the native CLI (validates kb/)"
+  cargo build --release --bin deflect
+  step "building the wasm engine"
+  cargo build --lib --profile wasm-release --target wasm32-unknown-unknown
+  wasm-bindgen --target web --no-typescript --out-dir target/engine-pkg \
+    target/wasm32-unknown-unknown/wasm-release/deflect.wasm
+  step "assembling the site in dist/"
+  target/release/deflect site --out dist
+}

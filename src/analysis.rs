@@ -1,0 +1,187 @@
+//! Text analysis shared by the index, the matcher and the escalation rules, so that a
+//! word is cut, folded and stemmed the same way wherever it is compared.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, TokenizerManager,
+};
+
+/// Customer text beyond this many bytes is ignored: a 100 KB paste costs no more than a
+/// long question.
+pub const MAX_TEXT_BYTES: usize = 4096;
+
+/// At most this many distinct terms of a message are searched.
+pub const MAX_TERMS: usize = 48;
+
+/// Languages articles may be written in, with their stemmers.
+pub const LANGUAGES: &[(&str, Language)] = &[
+    ("en", Language::English),
+    ("es", Language::Spanish),
+    ("fr", Language::French),
+    ("de", Language::German),
+    ("it", Language::Italian),
+    ("pt", Language::Portuguese),
+    ("nl", Language::Dutch),
+];
+
+/// Whether articles can be written in `lang`.
+pub fn is_supported(lang: &str) -> bool {
+    LANGUAGES.iter().any(|(code, _)| *code == lang)
+}
+
+/// Name of the tokenizer registered for `lang`.
+pub fn analyzer_name(lang: &str) -> String {
+    format!("deflect_{lang}")
+}
+
+/// Words too common to tell articles apart. Unlike the usual lists it keeps "not", "no"
+/// and "never": they flip the meaning of a support question.
+const ENGLISH_STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "if", "of", "at", "by", "for", "with", "to", "from",
+    "in", "on", "is", "are", "was", "were", "be", "been", "am", "i", "me", "my", "we", "our",
+    "you", "your", "it", "its", "this", "that", "these", "those", "there", "here", "do", "does",
+    "did", "doing", "so", "just", "please", "hi", "hello", "hey", "thanks", "thank", "would",
+    "could", "should", "will", "shall", "can", "may", "might", "have", "has", "had", "as", "what",
+    "how", "why", "when", "where", "which", "who", "im", "ive", "get", "got", "about",
+];
+
+/// The analyser for `lang`: words split on punctuation, lower-cased, folded to ASCII,
+/// stop words removed (English), stemmed.
+pub fn analyzer(lang: &str) -> TextAnalyzer {
+    let language = LANGUAGES
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .map(|(_, l)| *l)
+        .unwrap_or(Language::English);
+    let stop_words: Vec<String> = if language == Language::English {
+        ENGLISH_STOP_WORDS.iter().map(|w| w.to_string()).collect()
+    } else {
+        Vec::new()
+    };
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(stop_words))
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+/// Registers the analysers of every supported language on an index's tokenizer manager.
+pub fn register(tokenizers: &TokenizerManager) {
+    for (code, _) in LANGUAGES {
+        tokenizers.register(&analyzer_name(code), analyzer(code));
+    }
+}
+
+/// Prepares raw text for analysis: bounded in length, control characters blanked,
+/// English contractions spelled out ("can't" → "can not") so negations survive.
+pub fn normalize(text: &str, lang: &str) -> String {
+    let bounded = truncate_at_char(text, MAX_TEXT_BYTES);
+    let cleaned: String = bounded
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    if lang != "en" {
+        return cleaned;
+    }
+    expand_contractions(&cleaned)
+}
+
+/// The analysed terms of `text`, in order, duplicates kept.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str, lang: &str) -> Vec<String> {
+    let normalized = normalize(text, lang);
+    let mut stream = analyzer.token_stream(&normalized);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+fn truncate_at_char(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn expand_contractions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for word in text.split_inclusive(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        let (core, tail) = match word.char_indices().last() {
+            Some((i, c)) if !(c.is_alphanumeric() || c == '\'') => word.split_at(i),
+            _ => (word, ""),
+        };
+        out.push_str(&expand_word(core));
+        out.push_str(tail);
+    }
+    out
+}
+
+fn expand_word(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let irregular = match lower.as_str() {
+        "can't" | "cannot" => Some("can not"),
+        "won't" => Some("will not"),
+        "shan't" => Some("shall not"),
+        "ain't" => Some("is not"),
+        _ => None,
+    };
+    if let Some(expanded) = irregular {
+        return expanded.to_string();
+    }
+    for (suffix, expansion) in [
+        ("n't", " not"),
+        ("'re", " are"),
+        ("'ve", " have"),
+        ("'ll", " will"),
+        ("'m", " am"),
+        ("'d", " would"),
+    ] {
+        if let Some(stem) = lower.strip_suffix(suffix) {
+            return format!("{stem}{expansion}");
+        }
+    }
+    word.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en(text: &str) -> Vec<String> {
+        terms(&mut analyzer("en"), text, "en")
+    }
+
+    #[test]
+    fn contractions_keep_their_negation() {
+        assert_eq!(en("I can't log in"), ["not", "log"]);
+        assert_eq!(en("video won’t play"), ["video", "not", "play"]);
+        assert_eq!(en("it doesn't work"), ["not", "work"]);
+    }
+
+    #[test]
+    fn words_are_folded_and_stemmed() {
+        assert_eq!(en("Refunds REFUNDED café"), ["refund", "refund", "cafe"]);
+    }
+
+    #[test]
+    fn hostile_text_is_bounded_and_harmless() {
+        let paste = "refund ".repeat(20_000);
+        assert!(en(&paste).len() <= MAX_TEXT_BYTES / 2);
+        assert!(en("").is_empty());
+        assert!(en("   \t\n").is_empty());
+        assert_eq!(en("title:\"x\" AND (y) OR -z*"), ["titl", "x", "y", "z"]);
+        assert_eq!(en("🎨 bank\u{0}ing"), ["bank", "ing"]);
+        assert_eq!(en("مرحبا password"), ["مرحبا", "password"]);
+    }
+}

@@ -1,0 +1,82 @@
+//! What the engine answers after each visitor action, for the widget to render.
+//! Everything here is plain text or data; the widget never receives HTML from a reply.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Field, Priority};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Reply {
+    /// Bot lines to show, in order.
+    pub messages: Vec<String>,
+    /// Suggested articles, best first.
+    pub articles: Vec<Suggestion>,
+    /// False when the engine is not confident: show articles as "maybe" and offer a person.
+    pub sure: bool,
+    /// Flows worth offering.
+    pub flows: Vec<FlowOffer>,
+    /// The current flow step, while a flow runs.
+    pub step: Option<StepView>,
+    /// Checklist validation messages by field id.
+    pub errors: BTreeMap<String, String>,
+    /// The conversation was marked deflected: the visitor's problem is solved.
+    pub solved: bool,
+    pub handoff: Option<HandoffView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Suggestion {
+    pub id: String,
+    pub title: String,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FlowOffer {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StepView {
+    pub flow_id: String,
+    pub step_id: String,
+    pub prompt: String,
+    /// The prompt as sanitised HTML (rendered at build time).
+    pub prompt_html: String,
+    /// Answer buttons, by their text.
+    pub choices: Vec<String>,
+    pub checklist: Option<ChecklistView>,
+    /// Whether "Back" can go anywhere.
+    pub can_go_back: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChecklistView {
+    pub id: String,
+    pub title: String,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HandoffView {
+    pub ticket_id: String,
+    /// Short reference the visitor can quote.
+    pub reference: String,
+    pub reason: String,
+    pub queue: String,
+    pub priority: Priority,
+    pub response_time: String,
+}
+
+/// An article as the widget shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ArticleView {
+    pub id: String,
+    pub title: String,
+    /// Sanitised at build time.
+    pub html: String,
+    pub url: Option<String>,
+}

@@ -1,0 +1,325 @@
+//! Escalation rules at run time: which rules a customer message fires, and which queue
+//! a handoff goes to.
+//!
+//! Phrases match whole analysed words (lower-cased, folded, stemmed, common words
+//! dropped), in order and adjacent, so "contacted my bank" matches "I contacted my
+//! bank" but never "the banking module", and "sue" never matches "pursue". A phrase
+//! right after a negation ("not", "no", "never", "without", within two words) does not
+//! fire: "this is not a chargeback". What rules cannot express: sarcasm, negation
+//! further away than two words, and quoted text ("the email said 'chargeback'") — such
+//! cases fire, which errs on the side of a human.
+
+use std::collections::BTreeSet;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis;
+use crate::model::{EscalationRule, Priority, RuleSet};
+use crate::ticket::FiredRule;
+
+const NEGATIONS: &[&str] = &["not", "no", "never", "without", "nor"];
+const NEGATION_WINDOW: usize = 2;
+
+/// Rules with their phrases analysed once.
+pub struct RuleMatcher {
+    rules: Vec<(EscalationRule, Vec<Phrase>)>,
+    routing: crate::model::Routing,
+    review_phrases: Vec<Vec<Phrase>>,
+    analyzer: std::cell::RefCell<TextAnalyzer>,
+}
+
+struct Phrase {
+    text: String,
+    terms: Vec<String>,
+}
+
+/// What the conversation knows when a message arrives.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    pub tier: Option<&'a str>,
+    pub troubleshooting_suggested: bool,
+    /// Tier rules fire once, on the first message.
+    pub first_message: bool,
+}
+
+/// A rule that fired, with its priority.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firing {
+    pub fired: FiredRule,
+    pub priority: Priority,
+}
+
+/// Where a handed-off conversation goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteDecision {
+    pub queue: String,
+    pub needs_review: bool,
+    /// Articles and flows should be offered before a person.
+    pub self_service_first: bool,
+}
+
+/// The result of playing messages through the rules (rule tests, `deflect check`).
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub fired: Vec<FiredRule>,
+    pub queue: String,
+}
+
+impl RuleMatcher {
+    pub fn new(rules: &RuleSet) -> Self {
+        let mut analyzer = analysis::analyzer("en");
+        let mut phrases = |list: &[String]| -> Vec<Phrase> {
+            list.iter()
+                .map(|p| Phrase {
+                    text: p.clone(),
+                    terms: analysis::terms(&mut analyzer, p, "en"),
+                })
+                .filter(|p| !p.terms.is_empty())
+                .collect()
+        };
+        let compiled = rules
+            .escalate
+            .iter()
+            .map(|r| (r.clone(), phrases(&r.phrases)))
+            .collect();
+        let review_phrases = rules
+            .routing
+            .routes
+            .iter()
+            .map(|r| phrases(&r.review_phrases))
+            .collect();
+        RuleMatcher {
+            rules: compiled,
+            routing: rules.routing.clone(),
+            review_phrases,
+            analyzer: std::cell::RefCell::new(analyzer),
+        }
+    }
+
+    /// The rules one customer message fires.
+    pub fn evaluate(&self, text: &str, ctx: Context<'_>) -> Vec<Firing> {
+        let terms = self.terms(text);
+        let mut out = Vec::new();
+        for (rule, phrases) in &self.rules {
+            if let Some(tier) = ctx.tier
+                && ctx.first_message
+                && rule.tiers.iter().any(|t| t.eq_ignore_ascii_case(tier))
+            {
+                out.push(Firing {
+                    fired: fired(rule, format!("customer tier: {tier}"), None),
+                    priority: rule.priority,
+                });
+                continue;
+            }
+            if rule.after_troubleshooting && !ctx.troubleshooting_suggested {
+                continue;
+            }
+            if let Some(phrase) = phrases.iter().find(|p| occurs_unnegated(&terms, &p.terms)) {
+                out.push(Firing {
+                    fired: fired(rule, text.to_string(), Some(phrase.text.clone())),
+                    priority: rule.priority,
+                });
+            }
+        }
+        out
+    }
+
+    /// The queue for a handoff: fired rules first, then the conversation's tags in the
+    /// order routes are written, else the default queue.
+    pub fn route<'a>(
+        &self,
+        tags: &BTreeSet<String>,
+        escalated: bool,
+        customer_texts: impl IntoIterator<Item = &'a str>,
+    ) -> RouteDecision {
+        let texts: Vec<Vec<String>> = customer_texts.into_iter().map(|t| self.terms(t)).collect();
+        let route = self
+            .routing
+            .routes
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.tags.iter().any(|t| tags.contains(t)));
+        let needs_review = route.is_some_and(|(i, _)| {
+            self.review_phrases[i]
+                .iter()
+                .any(|p| texts.iter().any(|terms| occurs_unnegated(terms, &p.terms)))
+        });
+        let queue = match (escalated, route) {
+            (true, _) => self.routing.escalation_queue.clone(),
+            (false, Some((_, r))) => r.queue.clone(),
+            (false, None) => self.routing.default_queue.clone(),
+        };
+        RouteDecision {
+            queue,
+            needs_review: escalated || needs_review,
+            self_service_first: route.is_some_and(|(_, r)| r.self_service_first),
+        }
+    }
+
+    /// Plays customer messages through the rules as a conversation would.
+    pub fn simulate(
+        &self,
+        messages: &[String],
+        tier: Option<&str>,
+        troubleshooting_suggested: bool,
+        tags: &[String],
+    ) -> Simulation {
+        let mut fired = Vec::new();
+        for (i, message) in messages.iter().enumerate() {
+            let ctx = Context {
+                tier,
+                troubleshooting_suggested,
+                first_message: i == 0,
+            };
+            fired.extend(self.evaluate(message, ctx).into_iter().map(|f| f.fired));
+        }
+        let tags: BTreeSet<String> = tags.iter().cloned().collect();
+        let queue = self
+            .route(
+                &tags,
+                !fired.is_empty(),
+                messages.iter().map(String::as_str),
+            )
+            .queue;
+        Simulation { fired, queue }
+    }
+
+    fn terms(&self, text: &str) -> Vec<String> {
+        analysis::terms(&mut self.analyzer.borrow_mut(), text, "en")
+    }
+}
+
+fn fired(rule: &EscalationRule, text: String, phrase: Option<String>) -> FiredRule {
+    FiredRule {
+        rule_id: rule.id.clone(),
+        reason: rule.reason.clone(),
+        text,
+        phrase,
+    }
+}
+
+/// Whether `phrase` occurs as adjacent terms of `terms`, not right after a negation.
+fn occurs_unnegated(terms: &[String], phrase: &[String]) -> bool {
+    if phrase.is_empty() || phrase.len() > terms.len() {
+        return false;
+    }
+    (0..=terms.len() - phrase.len()).any(|start| {
+        terms[start..start + phrase.len()] == *phrase
+            && !terms[start.saturating_sub(NEGATION_WINDOW)..start]
+                .iter()
+                .any(|t| NEGATIONS.contains(&t.as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Route, Routing};
+
+    fn rules() -> RuleMatcher {
+        let rule = |id: &str, phrases: &[&str]| EscalationRule {
+            id: id.into(),
+            reason: id.into(),
+            phrases: phrases.iter().map(|p| p.to_string()).collect(),
+            tiers: vec![],
+            after_troubleshooting: false,
+            priority: Priority::Urgent,
+        };
+        let mut refund = rule("refund", &["refund", "money back"]);
+        refund.after_troubleshooting = true;
+        let mut vip = rule("vip", &[]);
+        vip.tiers = vec!["vip".into()];
+        RuleMatcher::new(&RuleSet {
+            escalate: vec![
+                rule("chargeback", &["chargeback", "contacted my bank"]),
+                rule("legal", &["sue", "lawyer"]),
+                refund,
+                vip,
+            ],
+            routing: Routing {
+                escalation_queue: "Human-Escalation".into(),
+                default_queue: "Tier-1".into(),
+                routes: vec![Route {
+                    tags: vec!["billing".into()],
+                    queue: "Billing".into(),
+                    review_phrases: vec!["refund".into()],
+                    self_service_first: false,
+                }],
+            },
+        })
+    }
+
+    fn ids(m: &RuleMatcher, text: &str, ctx: Context<'_>) -> Vec<String> {
+        m.evaluate(text, ctx)
+            .into_iter()
+            .map(|f| f.fired.rule_id)
+            .collect()
+    }
+
+    #[test]
+    fn phrases_match_whole_stemmed_words() {
+        let m = rules();
+        let ctx = Context::default();
+        assert_eq!(
+            ids(&m, "I already contacted my bank about a chargeback", ctx),
+            ["chargeback"]
+        );
+        assert_eq!(ids(&m, "I'm contacting my bank", ctx), ["chargeback"]);
+        assert!(ids(&m, "The banking module won't load", ctx).is_empty());
+        assert!(ids(&m, "I want to pursue watercolor", ctx).is_empty());
+        assert_eq!(ids(&m, "I will SUE you", ctx), ["legal"]);
+        assert_eq!(ids(&m, "my lawyers will hear of this", ctx), ["legal"]);
+    }
+
+    #[test]
+    fn negated_phrases_do_not_fire() {
+        let m = rules();
+        let ctx = Context::default();
+        assert!(ids(&m, "this is not a chargeback", ctx).is_empty());
+        assert!(ids(&m, "I don't want to sue anyone", ctx).is_empty());
+        assert!(ids(&m, "I never contacted my bank", ctx).is_empty());
+    }
+
+    #[test]
+    fn refund_fires_only_after_troubleshooting() {
+        let m = rules();
+        assert!(ids(&m, "I want a refund", Context::default()).is_empty());
+        let after = Context {
+            troubleshooting_suggested: true,
+            ..Context::default()
+        };
+        assert_eq!(ids(&m, "I want a refund", after), ["refund"]);
+    }
+
+    #[test]
+    fn tier_fires_on_the_first_message_only() {
+        let m = rules();
+        let first = Context {
+            tier: Some("VIP"),
+            first_message: true,
+            ..Context::default()
+        };
+        assert_eq!(ids(&m, "hello", first), ["vip"]);
+        assert!(
+            ids(
+                &m,
+                "hello",
+                Context {
+                    first_message: false,
+                    ..first
+                }
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn routing_follows_tags_then_default() {
+        let m = rules();
+        let billing: BTreeSet<String> = ["billing".to_string()].into();
+        let r = m.route(&billing, false, ["please refund me"]);
+        assert_eq!((r.queue.as_str(), r.needs_review), ("Billing", true));
+        assert_eq!(m.route(&billing, true, ["x"]).queue, "Human-Escalation");
+        assert_eq!(m.route(&BTreeSet::new(), false, ["x"]).queue, "Tier-1");
+    }
+}

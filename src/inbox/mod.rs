@@ -1,0 +1,31 @@
+//! The reference ticket inbox: a small server that receives the tickets the widget
+//! sends on handoff, stores them durably and shows them to a human.
+//!
+//! Creators will usually point the widget at their own help desk; this receiver exists
+//! so development, demos and tests have a real endpoint that implements the contract
+//! of `schema/ticket.v1.json` exactly (idempotent by ticket id, clear 4xx errors, CORS
+//! for the embedding site), and so that contract has an executable reference.
+
+mod body;
+mod http;
+mod page;
+mod store;
+
+use std::future::Future;
+
+pub use http::{InboxOptions, MAX_BODY_BYTES, router};
+pub use page::render as render_page;
+pub use store::{Inserted, Store, StoreError, StoredTicket};
+
+/// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
+/// requests finish so no acknowledged ticket is cut off mid-response.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    options: InboxOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store, options))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

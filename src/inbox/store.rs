@@ -1,0 +1,212 @@
+//! Durable, idempotent ticket storage in one SQLite file.
+//!
+//! The widget may deliver the same ticket more than once (retries, `sendBeacon` on page
+//! unload), so the ticket id is the primary key and a repeat only bumps a delivery
+//! counter. Every write is a single autocommitted statement on a WAL database with
+//! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
+//! power loss, which is what lets the HTTP layer acknowledge it.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::ticket::Ticket;
+
+/// Everything that can go wrong talking to the ticket database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("ticket database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// WAL is what makes concurrent readers and crash-safe appends cheap; refuse to run
+    /// without it rather than silently lose the durability guarantee.
+    #[error("ticket database refused WAL journal mode (got {0:?})")]
+    NoWal(String),
+    /// A stored row no longer parses as a [`Ticket`], e.g. after an incompatible edit.
+    #[error("stored ticket {id:?} is not valid ticket JSON: {source}")]
+    CorruptRow {
+        id: String,
+        source: serde_json::Error,
+    },
+    #[error("could not encode ticket field: {0}")]
+    Encode(serde_json::Error),
+}
+
+/// Result of [`Store::insert`]; the HTTP layer maps it to 201 or 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// First delivery of this id: a new row was written.
+    Created,
+    /// The id was already stored; only its delivery count went up.
+    Duplicate,
+}
+
+/// A ticket as the inbox holds it: the wire ticket plus receipt bookkeeping.
+///
+/// Serializes flat (the ticket's fields plus `received_at_ms` and `deliveries`), which
+/// is the shape `GET /api/tickets` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// When the first delivery arrived, Unix time in milliseconds (server clock).
+    pub received_at_ms: u64,
+    /// How many times this id has been delivered (1 = no duplicates).
+    pub deliveries: u64,
+}
+
+/// Handle to the ticket database; cheap to clone and share between tokio tasks.
+///
+/// One connection behind a mutex keeps the reference receiver simple: SQLite
+/// serializes writers anyway, and tickets arrive at human rates. The methods block, so
+/// async callers should run them in `tokio::task::spawn_blocking`.
+#[derive(Debug, Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS tickets (
+    id             TEXT PRIMARY KEY NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    queue          TEXT NOT NULL,
+    priority       TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    customer_email TEXT,
+    json           TEXT NOT NULL,
+    deliveries     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
+";
+
+/// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
+const SELECT: &str = "SELECT id, json, received_at_ms, deliveries FROM tickets";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` in WAL mode with
+    /// `synchronous=FULL`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        // Another process (e.g. `sqlite3` inspecting the file) may hold a lock briefly.
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NoWal(mode));
+        }
+        // In WAL mode NORMAL may lose the last commits on power loss; FULL syncs the
+        // WAL on every commit, so an acknowledged ticket is on disk.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Stores `ticket` unless its id is already known, in which case it counts another
+    /// delivery and keeps the first copy.
+    ///
+    /// `raw_json` must be the JSON `ticket` was parsed from; it is kept verbatim so the
+    /// inbox shows exactly what arrived. The upsert is one atomic statement, so
+    /// concurrent deliveries of one id yield exactly one [`Inserted::Created`].
+    pub fn insert(&self, ticket: &Ticket, raw_json: &str) -> Result<Inserted, StoreError> {
+        let priority = match serde_json::to_value(ticket.priority).map_err(StoreError::Encode)? {
+            serde_json::Value::String(name) => name,
+            other => other.to_string(),
+        };
+        let deliveries: u64 = self.lock().query_row(
+            "INSERT INTO tickets
+                 (id, received_at_ms, queue, priority, reason, customer_email, json, deliveries)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
+             ON CONFLICT (id) DO UPDATE SET deliveries = deliveries + 1
+             RETURNING deliveries",
+            params![
+                ticket.id,
+                now_ms(),
+                ticket.queue,
+                priority,
+                ticket.reason,
+                ticket.customer.email,
+                raw_json,
+            ],
+            |row| row.get(0),
+        )?;
+        Ok(if deliveries == 1 {
+            Inserted::Created
+        } else {
+            Inserted::Duplicate
+        })
+    }
+
+    /// All tickets, newest first (ties broken by insertion order).
+    pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
+        ))?;
+        let rows = stmt.query_map([], RawRow::read)?;
+        rows.map(|row| row?.parse()).collect()
+    }
+
+    /// The ticket with this id, if stored.
+    pub fn get(&self, id: &str) -> Result<Option<StoredTicket>, StoreError> {
+        self.lock()
+            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
+            .optional()?
+            .map(RawRow::parse)
+            .transpose()
+    }
+
+    /// Number of distinct tickets stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT COUNT(*) FROM tickets", [], |row| row.get(0))?)
+    }
+
+    /// A panic while holding the lock cannot leave a half-written ticket (each write is
+    /// one autocommitted statement), so a poisoned lock is safe to keep using.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A row as read from SQLite, before its JSON is parsed (parsing errors are ours, not
+/// rusqlite's, so they are reported outside the row callback).
+struct RawRow {
+    id: String,
+    json: String,
+    received_at_ms: u64,
+    deliveries: u64,
+}
+
+impl RawRow {
+    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            json: row.get(1)?,
+            received_at_ms: row.get(2)?,
+            deliveries: row.get(3)?,
+        })
+    }
+
+    fn parse(self) -> Result<StoredTicket, StoreError> {
+        let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
+            id: self.id,
+            source,
+        })?;
+        Ok(StoredTicket {
+            ticket,
+            received_at_ms: self.received_at_ms,
+            deliveries: self.deliveries,
+        })
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

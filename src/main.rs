@@ -1,0 +1,291 @@
+//! `deflect`: the command line for KB authors and for running the demo.
+//!
+//! - `deflect check` — validate `kb/` and run its rule tests
+//! - `deflect ask "question"` — what the engine answers, with scores
+//! - `deflect index` — rebuild only the index of a built site (about a second)
+//! - `deflect site` — assemble the static site from `www/`, the engine and the KB
+//! - `deflect sizes` — gzip sizes of what visitors download
+//! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use deflect::compile::{self, Compiled};
+use deflect::inbox::{self, InboxOptions, Store};
+use deflect::site::{self, SiteInputs};
+use deflect::{Engine, bundle};
+
+#[derive(Parser)]
+#[command(
+    name = "deflect",
+    version,
+    about = "Build, check and serve a Deflect knowledge base and widget"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the knowledge base and run its rule tests.
+    Check {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+    },
+    /// Show the ranked answers to a question, with scores.
+    Ask {
+        question: String,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// Rebuild only the index (and the loader that names it) of a built site.
+    Index {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "www")]
+        www: PathBuf,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Assemble the static site: pages, loader, widget, engine and index.
+    Site {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "www")]
+        www: PathBuf,
+        /// wasm-bindgen's output folder.
+        #[arg(long, default_value = "target/engine-pkg")]
+        engine: PathBuf,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Print the gzip sizes of the files a visitor downloads.
+    Sizes {
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Serve the site and the ticket inbox on 127.0.0.1.
+    Serve {
+        #[arg(long, default_value = "dist")]
+        site: PathBuf,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = ".deflect/inbox.sqlite")]
+        db: PathBuf,
+        /// Origins allowed to post tickets cross-origin (`*` for any).
+        #[arg(long = "allow-origin")]
+        allow_origins: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), String>;
+
+fn run(command: Command) -> CliResult {
+    match command {
+        Command::Check { kb } => check(&kb),
+        Command::Ask {
+            question,
+            kb,
+            lang,
+            limit,
+        } => ask(&kb, &question, &lang, limit),
+        Command::Index { kb, www, out } => {
+            let started = Instant::now();
+            let compiled = load(&kb)?;
+            let bytes = bundle::write(&compiled.kb).map_err(|e| e.to_string())?;
+            let manifest =
+                site::rebuild_index(&compiled.kb, &bytes, &www, &out).map_err(|e| e.to_string())?;
+            println!(
+                "wrote {}/{} ({} articles, {} flows) in {:.0?}",
+                out.display(),
+                manifest.index,
+                compiled.kb.articles.len(),
+                compiled.kb.flows.len(),
+                started.elapsed()
+            );
+            Ok(())
+        }
+        Command::Site {
+            kb,
+            www,
+            engine,
+            out,
+        } => {
+            let compiled = load(&kb)?;
+            let bytes = bundle::write(&compiled.kb).map_err(|e| e.to_string())?;
+            let manifest = site::build_site(
+                &compiled.kb,
+                &bytes,
+                &SiteInputs {
+                    www: &www,
+                    engine: &engine,
+                    out: &out,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            println!(
+                "site written to {}/ (index {}, engine {})",
+                out.display(),
+                manifest.index,
+                manifest.engine_wasm
+            );
+            sizes(&out)
+        }
+        Command::Sizes { out } => sizes(&out),
+        Command::Serve {
+            site,
+            port,
+            db,
+            allow_origins,
+        } => serve(site, port, db, allow_origins),
+    }
+}
+
+fn load(kb: &Path) -> Result<Compiled, String> {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let report = compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    if !report.failures.is_empty() {
+        return Err(report
+            .failures
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"));
+    }
+    Ok(compiled)
+}
+
+fn check(kb: &Path) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let report = compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    println!(
+        "{} articles, {} flows, {} checklists; rule cases: {} passed, {} failed ({} false positives, {} false negatives)",
+        compiled.kb.articles.len(),
+        compiled.kb.flows.len(),
+        compiled.kb.checklists.len(),
+        report.passed,
+        report.failures.len(),
+        report.false_positives,
+        report.false_negatives
+    );
+    if report.failures.is_empty() {
+        Ok(())
+    } else {
+        Err("rule cases failed".into())
+    }
+}
+
+fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let threshold = compiled.kb.settings.confident_threshold;
+    let engine = Engine::from_kb(compiled.kb).map_err(|e| e.to_string())?;
+    let matches = engine
+        .search(question, lang, limit)
+        .map_err(|e| e.to_string())?;
+    if matches.is_empty() {
+        println!("no match");
+    }
+    for (rank, m) in matches.iter().enumerate() {
+        let sure = if rank == 0 && m.confidence >= threshold {
+            "confident"
+        } else {
+            ""
+        };
+        println!(
+            "{:>2}. {:<8} {:<40} score {:>6.2}  confidence {:.2} {sure}",
+            rank + 1,
+            format!("{:?}", m.kind).to_lowercase(),
+            m.id,
+            m.score,
+            m.confidence
+        );
+    }
+    Ok(())
+}
+
+fn sizes(out: &Path) -> CliResult {
+    let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or_else(|| {
+            format!(
+                "{}/manifest.json missing; build the site first",
+                out.display()
+            )
+        })?;
+    println!("{:<10} {:>10} {:>10}  file", "part", "bytes", "gzip");
+    let loader = ("loader", "deflect.js".to_string());
+    let parts = [
+        loader,
+        ("widget", str_of(&manifest, "widget")),
+        ("engine-js", str_of(&manifest, "engine_js")),
+        ("engine", str_of(&manifest, "engine_wasm")),
+        ("index", str_of(&manifest, "index")),
+    ];
+    for (part, file) in parts {
+        let bytes = std::fs::read(out.join(&file)).map_err(|e| format!("{file}: {e}"))?;
+        let gz = site::gzip(&bytes).map_err(|e| e.to_string())?.len();
+        println!("{part:<10} {:>10} {gz:>10}  {file}", bytes.len());
+    }
+    Ok(())
+}
+
+fn str_of(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
+fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> CliResult {
+    if let Some(parent) = db.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let store = Store::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("127.0.0.1:{port}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("Deflect demo site: http://{addr}/");
+        println!("Ticket inbox:      http://{addr}/inbox  (API: http://{addr}/api/tickets)");
+        let options = InboxOptions {
+            allowed_origins: allow_origins,
+            site_dir: Some(site),
+        };
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        inbox::serve(listener, store, options, shutdown)
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

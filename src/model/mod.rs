@@ -1,0 +1,44 @@
+//! The compiled knowledge base: what `kb/` files become after validation.
+//!
+//! These types travel inside the bundle to the browser, so they hold only what the
+//! engine needs at run time (article HTML, not Markdown; no file paths).
+
+mod article;
+mod checklist;
+mod flow;
+mod rules;
+mod settings;
+
+pub use article::Article;
+pub use checklist::{Checklist, Field, FieldKind, Prefill};
+pub use flow::{Choice, Flow, Outcome, Step, StepInput};
+pub use rules::{EscalationRule, Priority, Route, Routing, RuleSet};
+pub use settings::Settings;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the engine knows, compiled from `kb/`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Kb {
+    /// Content hash of the KB sources; tickets carry it so agents know what the bot knew.
+    pub version: String,
+    pub settings: Settings,
+    pub articles: Vec<Article>,
+    pub flows: Vec<Flow>,
+    pub rules: RuleSet,
+    pub checklists: Vec<Checklist>,
+}
+
+impl Kb {
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    pub fn flow(&self, id: &str) -> Option<&Flow> {
+        self.flows.iter().find(|f| f.id == id)
+    }
+
+    pub fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.id == id)
+    }
+}

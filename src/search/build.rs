@@ -1,0 +1,68 @@
+//! Building the index: done natively (at build time or by `deflect index`), never in the
+//! browser, which only reads it.
+
+use std::path::Path;
+
+use tantivy::directory::Directory;
+use tantivy::{Index, TantivyDocument};
+
+use super::entries::{entries, languages};
+use super::schema;
+use crate::analysis;
+use crate::error::Result;
+use crate::model::Kb;
+
+/// Memory for the single-threaded writer; the KB is small.
+const WRITER_MEMORY: usize = 15_000_000;
+
+/// Indexes the KB into memory and returns the index's files, path and bytes, to be
+/// stored in the bundle.
+pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
+    let entries = entries(kb);
+    let schema = schema::build(&languages(&entries));
+    let index = Index::builder().schema(schema.clone()).create_in_ram()?;
+    analysis::register(index.tokenizers());
+    let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    let ord = schema.get_field(schema::ORD)?;
+    for (i, entry) in entries.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(ord, i as u64);
+        let text = |base: &str| schema.get_field(&schema::field_name(base, &entry.lang));
+        let lang = &entry.lang;
+        doc.add_text(text("title")?, analysis::normalize(&entry.title, lang));
+        doc.add_text(
+            text("questions")?,
+            analysis::normalize(&entry.summary, lang),
+        );
+        doc.add_text(text("body")?, analysis::normalize(&entry.body, lang));
+        if let Some(article) = kb
+            .article(&entry.id)
+            .filter(|_| entry.kind == super::EntryKind::Article)
+        {
+            doc.add_text(
+                text("keywords")?,
+                analysis::normalize(&article.keywords.join("\n"), lang),
+            );
+        }
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let directory = index.directory();
+    let mut paths: Vec<_> = directory.list_managed_files().into_iter().collect();
+    paths.push(Path::new("meta.json").to_path_buf());
+    paths.sort();
+    paths.dedup();
+    let mut files = Vec::new();
+    for path in paths {
+        let name = path.to_string_lossy().to_string();
+        if name.starts_with(".tantivy") || name == ".managed.json" {
+            continue;
+        }
+        let bytes = directory
+            .atomic_read(&path)
+            .map_err(tantivy::TantivyError::from)?;
+        files.push((name, bytes));
+    }
+    Ok(files)
+}

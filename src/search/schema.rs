@@ -1,0 +1,54 @@
+//! The index schema: one set of text fields per language, because a tantivy field has
+//! exactly one analyser and each language needs its own stemmer.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis;
+
+/// Which entry (article or flow) a document is; see [`super::entries`].
+pub const ORD: &str = "ord";
+
+/// The text fields searched, with how much a match in each counts.
+pub const TEXT_FIELDS: &[(&str, f32)] = &[
+    ("title", 2.0),
+    ("questions", 1.5),
+    ("keywords", 1.2),
+    ("body", 0.4),
+];
+
+pub fn field_name(base: &str, lang: &str) -> String {
+    format!("{base}_{lang}")
+}
+
+/// A schema with text fields for each language in `langs`.
+pub fn build(langs: &[String]) -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_u64_field(ORD, FAST | INDEXED);
+    for lang in langs {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(&analysis::analyzer_name(lang))
+            .set_index_option(IndexRecordOption::WithFreqs);
+        for (base, _) in TEXT_FIELDS {
+            builder.add_text_field(
+                &field_name(base, lang),
+                TextOptions::default().set_indexing_options(indexing.clone()),
+            );
+        }
+    }
+    builder.build()
+}
+
+/// The text fields of `lang` with their boosts, if the index has that language.
+pub fn text_fields(schema: &Schema, lang: &str) -> Option<Vec<(Field, f32)>> {
+    TEXT_FIELDS
+        .iter()
+        .map(|(base, boost)| {
+            schema
+                .get_field(&field_name(base, lang))
+                .ok()
+                .map(|f| (f, *boost))
+        })
+        .collect()
+}

@@ -1,0 +1,118 @@
+//! The ticket: what a handoff sends to the creator's endpoint.
+//!
+//! This is a wire format with a published schema (`schema/ticket.v1.json`); change it
+//! only together with [`SCHEMA_VERSION`] and the schema file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Priority;
+
+/// Version of the ticket JSON; receivers can reject versions they do not know.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A conversation handed to a human, with all the context the bot gathered.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    pub schema_version: u32,
+    /// Unique per conversation; receivers use it as the idempotency key.
+    pub id: String,
+    /// Unix time in milliseconds.
+    pub created_at_ms: u64,
+    pub conversation_started_at_ms: u64,
+    /// Content hash of the knowledge base the bot answered from.
+    pub kb_version: String,
+    pub customer: Customer,
+    pub page: Page,
+    /// Language the conversation was held in.
+    pub lang: String,
+    pub transcript: Vec<Message>,
+    pub articles_shown: Vec<ArticleShown>,
+    pub flow_path: Vec<FlowStepRecord>,
+    /// Checklist answers, by field id.
+    pub details: BTreeMap<String, String>,
+    pub tags: Vec<String>,
+    pub queue: String,
+    pub priority: Priority,
+    /// Why a human is needed, in one line.
+    pub reason: String,
+    /// The customer's text asked for a human review (e.g. a refund in the Billing queue).
+    pub needs_review: bool,
+    pub rules_fired: Vec<FiredRule>,
+}
+
+/// Who the visitor is, as far as the page told us.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    /// e.g. "standard", "vip", "partner".
+    pub tier: Option<String>,
+}
+
+/// Where and in what browser the conversation happened.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    pub url: String,
+    pub title: String,
+    pub referrer: String,
+    pub user_agent: String,
+    /// The browser's preferred language, e.g. "en-GB".
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Author {
+    Customer,
+    Bot,
+}
+
+/// One line of the transcript.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub at_ms: u64,
+    pub from: Author,
+    pub text: String,
+}
+
+/// An article the bot offered, and what the visitor did with it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleShown {
+    pub id: String,
+    pub title: String,
+    pub at_ms: u64,
+    pub confidence: f32,
+    pub opened: bool,
+    /// The visitor's answer to "Did this help?", if given.
+    pub helped: Option<bool>,
+}
+
+/// One answered step of a troubleshooting flow.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FlowStepRecord {
+    pub flow_id: String,
+    pub step_id: String,
+    pub prompt: String,
+    pub answer: String,
+    pub at_ms: u64,
+}
+
+/// An escalation rule that fired, and the customer text that fired it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FiredRule {
+    pub rule_id: String,
+    pub reason: String,
+    /// The message (or tier) that fired the rule.
+    pub text: String,
+    /// The phrase of the rule that matched, if any.
+    pub phrase: Option<String>,
+}

@@ -1,0 +1,59 @@
+//! Shared test helpers: the sample KB, and scratch copies of it to break on purpose.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use deflect::compile;
+use deflect::model::Kb;
+use deflect::{Conversation, Engine, Start};
+
+pub fn kb_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("kb")
+}
+
+pub fn sample_kb() -> Kb {
+    compile::compile_dir(&kb_dir())
+        .expect("the sample KB is valid")
+        .kb
+}
+
+/// The sample KB as the browser gets it: through a bundle.
+pub fn sample_engine() -> Engine {
+    Engine::open(&deflect::bundle::write(&sample_kb()).unwrap()).unwrap()
+}
+
+pub fn start(engine: &Engine) -> Conversation {
+    start_as(engine, None)
+}
+
+pub fn start_as(engine: &Engine, tier: Option<&str>) -> Conversation {
+    let mut start = Start {
+        id: "0b6a3c1e-5d2f-4e8a-9c7b-1f2e3d4c5b6a".into(),
+        lang: "en".into(),
+        now: 1_700_000_000_000,
+        ..Start::default()
+    };
+    start.customer.tier = tier.map(str::to_string);
+    start.page.url = "https://brushwork.example/course".into();
+    Conversation::start(engine, start).0
+}
+
+/// A copy of the sample KB in a temporary folder, to break on purpose.
+pub fn scratch_kb() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&kb_dir(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

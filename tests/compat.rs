@@ -1,0 +1,50 @@
+//! Bundles carry a format version; an engine must refuse bundles of another format with
+//! a clear message rather than misread them.
+
+mod common;
+
+use deflect::bundle::{self, FORMAT_VERSION};
+use deflect::{Engine, Error};
+
+#[test]
+fn a_bundle_round_trips() {
+    let kb = common::sample_kb();
+    let bytes = bundle::write(&kb).unwrap();
+    let engine = Engine::open(&bytes).unwrap();
+    assert_eq!(engine.kb().version, kb.version);
+    assert_eq!(engine.kb().articles.len(), kb.articles.len());
+}
+
+#[test]
+fn another_format_version_is_refused() {
+    let mut bytes = bundle::write(&common::sample_kb()).unwrap();
+    bytes[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    match Engine::open(&bytes) {
+        Err(Error::BundleFormat { found, expected }) => {
+            assert_eq!((found, expected), (FORMAT_VERSION + 1, FORMAT_VERSION))
+        }
+        other => panic!("expected a format error, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn garbage_is_not_a_bundle() {
+    assert!(matches!(
+        Engine::open(b"<html>404</html>"),
+        Err(Error::NotABundle)
+    ));
+    assert!(matches!(Engine::open(b""), Err(Error::NotABundle)));
+    let mut truncated = bundle::write(&common::sample_kb()).unwrap();
+    truncated.truncate(truncated.len() / 2);
+    assert!(matches!(
+        Engine::open(&truncated),
+        Err(Error::CorruptBundle(_))
+    ));
+}
+
+#[test]
+fn the_bundle_built_by_build_rs_opens() {
+    // build.rs indexes kb/ on every native build; the engine must read what it wrote.
+    let bytes = std::fs::read(concat!(env!("OUT_DIR"), "/kb.bundle")).unwrap();
+    assert!(Engine::open(&bytes).is_ok());
+}

@@ -1,0 +1,653 @@
+//! End-to-end tests of the reference inbox: a real server on a free local port, a real
+//! SQLite file, and HTTP requests from a real client.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Barrier;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use deflect::inbox::{self, InboxOptions, Store};
+use deflect::model::Priority;
+use deflect::ticket::{
+    ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, SCHEMA_VERSION,
+    Ticket,
+};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use ureq::http::Response;
+
+/// A complete, valid ticket exercising every field of the wire format.
+fn sample_ticket(id: &str) -> Ticket {
+    let start = 1_767_000_000_000;
+    Ticket {
+        schema_version: SCHEMA_VERSION,
+        id: id.to_owned(),
+        created_at_ms: start + 90_000,
+        conversation_started_at_ms: start,
+        kb_version: "sha256-3f2a9c".to_owned(),
+        customer: Customer {
+            email: Some("ada@example.com".to_owned()),
+            name: Some("Ada".to_owned()),
+            tier: Some("vip".to_owned()),
+        },
+        page: Page {
+            url: "https://shop.example/orders/42".to_owned(),
+            title: "Order 42".to_owned(),
+            referrer: "https://shop.example/".to_owned(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64)".to_owned(),
+            language: "en-GB".to_owned(),
+        },
+        lang: "en".to_owned(),
+        transcript: vec![
+            Message {
+                at_ms: start,
+                from: Author::Customer,
+                text: "I was charged twice, I want a refund".to_owned(),
+            },
+            Message {
+                at_ms: start + 2_000,
+                from: Author::Bot,
+                text: "Sorry about that. Let me get you to a person.".to_owned(),
+            },
+        ],
+        articles_shown: vec![ArticleShown {
+            id: "refunds".to_owned(),
+            title: "How refunds work".to_owned(),
+            at_ms: start + 1_000,
+            confidence: 0.82,
+            opened: true,
+            helped: Some(false),
+        }],
+        flow_path: vec![FlowStepRecord {
+            flow_id: "billing".to_owned(),
+            step_id: "which-charge".to_owned(),
+            prompt: "Which charge looks wrong?".to_owned(),
+            answer: "The second one".to_owned(),
+            at_ms: start + 30_000,
+        }],
+        details: BTreeMap::from([("order_id".to_owned(), "42".to_owned())]),
+        tags: vec!["billing".to_owned(), "refund".to_owned()],
+        queue: "Billing".to_owned(),
+        priority: Priority::High,
+        reason: "Customer asked for a refund".to_owned(),
+        needs_review: true,
+        rules_fired: vec![FiredRule {
+            rule_id: "refund-request".to_owned(),
+            reason: "Refunds need a human".to_owned(),
+            text: "I was charged twice, I want a refund".to_owned(),
+            phrase: Some("refund".to_owned()),
+        }],
+    }
+}
+
+fn to_json(ticket: &Ticket) -> String {
+    serde_json::to_string(ticket).expect("ticket serializes")
+}
+
+/// The published schema, compiled.
+fn schema_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/ticket.v1.json"),
+    )
+    .expect("schema file readable");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// A running inbox on 127.0.0.1:<free port>; stops (gracefully) when dropped.
+struct Server {
+    base: String,
+    /// The same store the server writes to, for checking what actually got stored.
+    store: Store,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(db: &Path, options: InboxOptions) -> Self {
+        let store = Store::open(db).expect("open store");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind free port");
+        listener
+            .set_nonblocking(true)
+            .expect("nonblocking listener");
+        let addr: SocketAddr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let served = store.clone();
+        let thread = thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let shutdown = async {
+                    let _ = rx.await;
+                };
+                inbox::serve(listener, served, options, shutdown)
+                    .await
+                    .expect("server runs");
+            });
+        });
+        Self {
+            base: format!("http://{addr}"),
+            store,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn post(&self, content_type: Option<&str>, body: &str) -> (u16, Value) {
+        let mut req = agent().post(self.url("/api/tickets"));
+        if let Some(ct) = content_type {
+            req = req.header("Content-Type", ct);
+        }
+        let resp = req.send(body).expect("POST reaches the server");
+        json_of(resp)
+    }
+
+    fn post_ticket(&self, ticket: &Ticket) -> (u16, Value) {
+        self.post(Some("application/json"), &to_json(ticket))
+    }
+
+    fn get_json(&self, path: &str) -> Value {
+        let (status, body) = json_of(agent().get(self.url(path)).call().expect("GET"));
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    fn get_text(&self, path: &str) -> (u16, String) {
+        let mut resp = agent().get(self.url(path)).call().expect("GET");
+        let status = resp.status().as_u16();
+        (status, resp.body_mut().read_to_string().expect("text body"))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+            && !thread::panicking()
+        {
+            panic!("inbox server thread panicked");
+        }
+    }
+}
+
+/// A client that returns 4xx/5xx responses instead of turning them into errors.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+fn json_of(mut resp: Response<ureq::Body>) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().expect("response body");
+    let value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text:?}"));
+    (status, value)
+}
+
+fn error_of(body: &Value) -> &str {
+    body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no \"error\" string in {body}"))
+}
+
+fn with_server(options: InboxOptions) -> (TempDir, Server) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("tickets.db"), options);
+    (dir, server)
+}
+
+#[test]
+fn sample_ticket_matches_published_schema() {
+    let validator = schema_validator();
+    let mut sample = serde_json::to_value(sample_ticket("sample-0001")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sample)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "sample ticket violates schema: {errors:?}"
+    );
+
+    // Optional values serialize as null, which the schema must accept too.
+    let mut anonymous = sample_ticket("sample-0002");
+    anonymous.customer = Customer::default();
+    anonymous.articles_shown[0].helped = None;
+    anonymous.rules_fired[0].phrase = None;
+    assert!(validator.is_valid(&serde_json::to_value(&anonymous).unwrap()));
+
+    // And the schema is not vacuous: it rejects what the struct would reject.
+    sample["surprise"] = json!(true);
+    assert!(!validator.is_valid(&sample));
+}
+
+#[test]
+fn create_then_duplicate_is_stored_once() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let ticket = sample_ticket("dup-test-0001");
+
+    let (status, body) = server.post_ticket(&ticket);
+    assert_eq!(
+        (status, &body),
+        (201, &json!({"id": "dup-test-0001", "status": "created"}))
+    );
+
+    let (status, body) = server.post_ticket(&ticket);
+    assert_eq!(
+        (status, &body),
+        (200, &json!({"id": "dup-test-0001", "status": "duplicate"}))
+    );
+
+    let list = server.get_json("/api/tickets");
+    let list = list.as_array().expect("array");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["id"], "dup-test-0001");
+    assert_eq!(list[0]["deliveries"], 2);
+    assert!(list[0]["received_at_ms"].as_u64().unwrap() > 0);
+
+    // The listed item is the ticket plus two bookkeeping fields, nothing lost.
+    let mut item = list[0].clone();
+    let obj = item.as_object_mut().unwrap();
+    obj.remove("received_at_ms");
+    obj.remove("deliveries");
+    let back: Ticket = serde_json::from_value(item).expect("listed item is a ticket");
+    assert_eq!(back, ticket);
+}
+
+#[test]
+fn concurrent_duplicates_create_exactly_one() {
+    const CLIENTS: usize = 30;
+    let (_dir, server) = with_server(InboxOptions::default());
+    let body = to_json(&sample_ticket("race-0000-0001"));
+    let barrier = Barrier::new(CLIENTS);
+
+    let statuses: Vec<u16> = thread::scope(|s| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    server.post(Some("application/json"), &body)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                let (status, body) = h.join().expect("client thread");
+                let expected = if status == 201 {
+                    "created"
+                } else {
+                    "duplicate"
+                };
+                assert_eq!(body["status"], expected, "status {status}: {body}");
+                status
+            })
+            .collect()
+    });
+
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|&&s| s == 200).count(), CLIENTS - 1);
+    assert_eq!(server.store.count().unwrap(), 1);
+    let stored = server.store.get("race-0000-0001").unwrap().expect("stored");
+    assert_eq!(stored.deliveries, CLIENTS as u64);
+    assert_eq!(server.get_json("/api/tickets").as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn malformed_json_is_400_with_message() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let (status, body) = server.post(Some("application/json"), r#"{"schema_version": 1, "id": "#);
+    assert_eq!(status, 400);
+    let message = error_of(&body);
+    assert!(message.contains("line 1 column"), "{message}");
+    assert_eq!(server.store.count().unwrap(), 0);
+}
+
+#[test]
+fn unknown_and_missing_fields_are_400_naming_them() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let mut value = serde_json::to_value(sample_ticket("fields-0001")).unwrap();
+    value["customer"]["phone"] = json!("+44 20 7946 0000");
+    let (status, body) = server.post(Some("application/json"), &value.to_string());
+    assert_eq!(status, 400);
+    assert!(error_of(&body).contains("unknown field `phone`"), "{body}");
+
+    let mut value = serde_json::to_value(sample_ticket("fields-0002")).unwrap();
+    value.as_object_mut().unwrap().remove("queue");
+    let (status, body) = server.post(Some("application/json"), &value.to_string());
+    assert_eq!(status, 400);
+    assert!(error_of(&body).contains("missing field `queue`"), "{body}");
+
+    assert_eq!(server.store.count().unwrap(), 0);
+}
+
+/// Each rule the server enforces with 422 is also a rule of the published schema, so a
+/// sender validating against the schema never meets a surprise.
+#[test]
+fn invalid_values_are_422_and_schema_agrees() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let validator = schema_validator();
+    type Mutation = fn(&mut Ticket);
+    let cases: [(&str, Mutation); 7] = [
+        ("schema_version", |t| t.schema_version = SCHEMA_VERSION + 1),
+        ("id", |t| t.id = "short".to_owned()),
+        ("id", |t| t.id = "has space in-it".to_owned()),
+        ("id", |t| t.id = "x".repeat(65)),
+        ("queue", |t| t.queue.clear()),
+        ("reason", |t| t.reason.clear()),
+        ("transcript", |t| t.transcript.clear()),
+    ];
+    for (field, mutate) in cases {
+        let mut ticket = sample_ticket("valid-id-0001");
+        mutate(&mut ticket);
+        assert!(
+            !validator.is_valid(&serde_json::to_value(&ticket).unwrap()),
+            "schema accepts what the server rejects ({field})"
+        );
+        let (status, body) = server.post_ticket(&ticket);
+        assert_eq!(status, 422, "{field}: {body}");
+        assert!(error_of(&body).contains(field), "{field}: {body}");
+    }
+    assert_eq!(server.store.count().unwrap(), 0);
+
+    // The boundaries themselves are accepted.
+    for id in ["abcd-123", &"Z".repeat(64)] {
+        let (status, body) = server.post_ticket(&sample_ticket(id));
+        assert_eq!(status, 201, "{id}: {body}");
+    }
+}
+
+/// A ticket whose JSON is exactly `len` bytes, padded in the first message.
+fn ticket_json_of_len(id: &str, len: usize) -> String {
+    let mut ticket = sample_ticket(id);
+    ticket.transcript[0].text.clear();
+    let base = to_json(&ticket).len();
+    ticket.transcript[0].text = "a".repeat(len - base);
+    let json = to_json(&ticket);
+    assert_eq!(json.len(), len);
+    json
+}
+
+#[test]
+fn oversize_body_is_413() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let limit = inbox::MAX_BODY_BYTES;
+    // Just over the limit, and far over it: the client must see the JSON 413 either
+    // way, not a reset connection.
+    for len in [limit + 1, 4 * limit] {
+        let (status, body) = server.post(
+            Some("application/json"),
+            &ticket_json_of_len("big-ticket-0001", len),
+        );
+        assert_eq!(status, 413, "{len} bytes: {body}");
+        assert!(error_of(&body).contains("limit"), "{body}");
+    }
+    assert_eq!(server.store.count().unwrap(), 0);
+
+    // Exactly at the limit is allowed.
+    let (status, body) = server.post(
+        Some("application/json"),
+        &ticket_json_of_len("big-ticket-0002", limit),
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
+#[test]
+fn content_type_must_be_json_or_plain_text() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let body = to_json(&sample_ticket("ctype-0001"));
+    for bad in [
+        Some("application/x-www-form-urlencoded"),
+        Some("text/html"),
+        None,
+    ] {
+        let (status, reply) = server.post(bad, &body);
+        assert_eq!(status, 415, "{bad:?}: {reply}");
+        assert!(error_of(&reply).contains("Content-Type"), "{reply}");
+    }
+    assert_eq!(server.store.count().unwrap(), 0);
+
+    // What fetch and navigator.sendBeacon actually send.
+    let (status, _) = server.post(Some("text/plain;charset=UTF-8"), &body);
+    assert_eq!(status, 201);
+    let body = to_json(&sample_ticket("ctype-0002"));
+    let (status, _) = server.post(Some("Application/JSON; charset=utf-8"), &body);
+    assert_eq!(status, 201);
+}
+
+fn preflight(server: &Server, origin: &str) -> Response<ureq::Body> {
+    agent()
+        .options(server.url("/api/tickets"))
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .call()
+        .expect("OPTIONS")
+}
+
+fn allow_origin(resp: &Response<ureq::Body>) -> Option<String> {
+    resp.headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[test]
+fn cors_answers_only_allowed_origins() {
+    let (_dir, server) = with_server(InboxOptions {
+        allowed_origins: vec!["https://shop.example".to_owned()],
+        ..InboxOptions::default()
+    });
+
+    let ok = preflight(&server, "https://shop.example");
+    assert!(ok.status().is_success(), "{}", ok.status());
+    assert_eq!(allow_origin(&ok).as_deref(), Some("https://shop.example"));
+    let methods = ok.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(methods.contains("POST"), "{methods}");
+    let headers = ok.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap();
+    assert!(
+        headers.to_ascii_lowercase().contains("content-type"),
+        "{headers}"
+    );
+
+    assert_eq!(
+        allow_origin(&preflight(&server, "https://evil.example")),
+        None
+    );
+
+    // The actual POST from the allowed origin carries the header too.
+    let resp = agent()
+        .post(server.url("/api/tickets"))
+        .header("Origin", "https://shop.example")
+        .header("Content-Type", "application/json")
+        .send(to_json(&sample_ticket("cors-0001")))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    assert_eq!(allow_origin(&resp).as_deref(), Some("https://shop.example"));
+}
+
+#[test]
+fn cors_star_allows_any_origin() {
+    let (_dir, server) = with_server(InboxOptions {
+        allowed_origins: vec!["*".to_owned()],
+        ..InboxOptions::default()
+    });
+    assert_eq!(
+        allow_origin(&preflight(&server, "https://anyone.example")).as_deref(),
+        Some("*")
+    );
+
+    // With no origins configured, nobody gets CORS.
+    let (_dir2, closed) = with_server(InboxOptions::default());
+    assert_eq!(
+        allow_origin(&preflight(&closed, "https://anyone.example")),
+        None
+    );
+}
+
+#[test]
+fn inbox_page_escapes_customer_text() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let (status, html) = server.get_text("/inbox");
+    assert_eq!(status, 200);
+    assert!(html.contains("No tickets yet"), "{html}");
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    // Without a site directory, the root leads to the inbox.
+    assert_eq!(server.get_text("/"), (200, html));
+
+    let mut ticket = sample_ticket("xss-test-0001");
+    ticket.transcript[0].text = "<script>alert('x')</script> & more".to_owned();
+    ticket.customer.email = Some("\"><img src=x onerror=alert(1)>@example.com".to_owned());
+    ticket
+        .details
+        .insert("note".to_owned(), "<b>bold</b>".to_owned());
+    assert_eq!(server.post_ticket(&ticket).0, 201);
+
+    let (status, html) = server.get_text("/inbox");
+    assert_eq!(status, 200);
+    assert!(!html.contains("<script"), "unescaped script tag in page");
+    assert!(!html.contains("<img"), "unescaped img tag in page");
+    assert!(!html.contains("<b>bold"), "unescaped markup in details");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
+    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;@example.com"));
+    // The agent sees the whole story.
+    for expected in [
+        "xss-test-0001",
+        "Billing",
+        "high",
+        "Customer asked for a refund",
+        "refund-request",
+        "Which charge looks wrong?",
+        "The second one",
+        "order_id",
+        "billing, refund",
+        "How refunds work",
+    ] {
+        assert!(html.contains(expected), "page lacks {expected:?}");
+    }
+    assert!(!html.contains("No tickets yet"));
+}
+
+#[test]
+fn list_is_newest_first() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    for id in ["order-0001", "order-0002", "order-0003"] {
+        assert_eq!(server.post_ticket(&sample_ticket(id)).0, 201);
+    }
+    // A repeat of the oldest does not move it to the top.
+    assert_eq!(server.post_ticket(&sample_ticket("order-0001")).0, 200);
+    let list = server.get_json("/api/tickets");
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["order-0003", "order-0002", "order-0001"]);
+    let stored: Vec<String> = server
+        .store
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.ticket.id)
+        .collect();
+    assert_eq!(stored, ids);
+}
+
+#[test]
+fn tickets_survive_reopening_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tickets.db");
+    let ticket = sample_ticket("durable-0001");
+    {
+        let server = Server::start(&db, InboxOptions::default());
+        assert_eq!(server.post_ticket(&ticket).0, 201);
+    } // server stopped, store dropped
+
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.count().unwrap(), 1);
+    let stored = store
+        .get("durable-0001")
+        .unwrap()
+        .expect("ticket persisted");
+    assert_eq!(stored.ticket, ticket);
+    assert_eq!(stored.deliveries, 1);
+    assert!(store.get("missing-0001").unwrap().is_none());
+
+    // Idempotency holds across restarts too.
+    assert_eq!(
+        store.insert(&ticket, &to_json(&ticket)).unwrap(),
+        inbox::Inserted::Duplicate
+    );
+    drop(store);
+    let server = Server::start(&db, InboxOptions::default());
+    let (status, body) = server.post_ticket(&ticket);
+    assert_eq!((status, body["status"].as_str()), (200, Some("duplicate")));
+    assert_eq!(
+        server
+            .store
+            .get("durable-0001")
+            .unwrap()
+            .unwrap()
+            .deliveries,
+        3
+    );
+}
+
+#[test]
+fn site_dir_is_served_but_inbox_routes_win() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<h1>demo site</h1>").unwrap();
+    std::fs::write(site.path().join("inbox"), "shadowed").unwrap();
+    std::fs::write(site.path().join("app.js"), "console.log(1)").unwrap();
+    std::fs::write(site.path().join("app.js.gz"), b"pretend-gzip").unwrap();
+    let (_dir, server) = with_server(InboxOptions {
+        site_dir: Some(site.path().to_owned()),
+        ..InboxOptions::default()
+    });
+
+    assert_eq!(server.get_text("/"), (200, "<h1>demo site</h1>".to_owned()));
+    let (status, html) = server.get_text("/inbox");
+    assert_eq!(status, 200);
+    assert!(html.contains("No tickets yet"));
+    assert!(
+        server
+            .get_json("/api/tickets")
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let mut resp = agent()
+        .get(server.url("/app.js"))
+        .header("Accept-Encoding", "gzip")
+        .call()
+        .unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    assert_eq!(resp.body_mut().read_to_vec().unwrap(), b"pretend-gzip");
+    assert_eq!(server.get_text("/missing.html").0, 404);
+}

@@ -1,0 +1,242 @@
+//! A mistake in `kb/` must fail the build with the file, the line and what is wrong.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use deflect::compile::compile_dir;
+
+/// Compiles the scratch KB after `edit`, expecting exactly the errors it causes.
+fn errors_after(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = common::scratch_kb();
+    edit(dir.path());
+    match compile_dir(dir.path()) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .0
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}: {}",
+                    e.file.strip_prefix(dir.path()).unwrap().display(),
+                    e.line,
+                    e.message
+                )
+            })
+            .collect(),
+    }
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn the_sample_kb_is_valid() {
+    assert_eq!(errors_after(|_| {}), Vec::<String>::new());
+}
+
+#[test]
+fn toml_syntax_error_names_file_and_line() {
+    let errors = errors_after(|kb| {
+        fs::write(
+            kb.join("articles/broken.md"),
+            "+++\nid = \"broken\"\ntitle = \"Broken\ncategory = \"tech\"\n+++\nBody\n",
+        )
+        .unwrap();
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("articles/broken.md:3: "),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn unknown_front_matter_field_is_named() {
+    let errors = errors_after(|kb| {
+        replace(
+            &kb.join("articles/reset-password.md"),
+            "title =",
+            "titel = \"x\"\ntitle =",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("articles/reset-password.md:3: unknown field `titel`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn missing_front_matter_is_explained() {
+    let errors =
+        errors_after(|kb| fs::write(kb.join("articles/plain.md"), "# Just markdown\n").unwrap());
+    assert_eq!(
+        errors,
+        [
+            "articles/plain.md:1: an article must start with a `+++` line, then TOML front matter, then `+++`"
+        ]
+    );
+}
+
+#[test]
+fn bad_category_points_at_its_line() {
+    let errors = errors_after(|kb| {
+        fs::write(kb.join("articles/x.md"), "+++\nid = \"x\"\ntitle = \"X\"\ncategory = \"stuff\"\nquestions = [\"x?\"]\n+++\nBody\n").unwrap();
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("articles/x.md:4: unknown category `stuff`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let errors = errors_after(|kb| {
+        let text = fs::read_to_string(kb.join("articles/reset-password.md")).unwrap();
+        fs::write(kb.join("articles/zz-copy.md"), text).unwrap();
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("articles/zz-copy.md:2: id `reset-password` is already used by"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn flow_pointing_nowhere_fails() {
+    let errors = errors_after(|kb| {
+        replace(
+            &kb.join("flows/cant-log-in.toml"),
+            "goto = \"reset\"",
+            "goto = \"nowhere\"",
+        )
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("flows/cant-log-in.toml:")
+                && e.contains("goes to `nowhere`, which does not exist")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn flow_with_unreachable_step_fails() {
+    let errors = errors_after(|kb| {
+        let path = kb.join("flows/cant-log-in.toml");
+        let text = fs::read_to_string(&path).unwrap()
+            + "\n[[steps]]\nid = \"orphan\"\nprompt = \"?\"\nchoices = [{ label = \"ok\", solved = true }]\n";
+        fs::write(path, text).unwrap();
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("step `orphan` can never be reached"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn flow_cycle_without_exit_fails() {
+    let errors = errors_after(|kb| {
+        let flow = "id = \"loop\"\ntitle = \"Loop\"\nstart = \"a\"\n\n[[steps]]\nid = \"a\"\nprompt = \"A\"\nchoices = [{ label = \"next\", goto = \"b\" }]\n\n[[steps]]\nid = \"b\"\nprompt = \"B\"\nchoices = [{ label = \"back\", goto = \"a\" }]\n";
+        fs::write(kb.join("flows/loop.toml"), flow).unwrap();
+    });
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e.contains("cycle with no way out")),
+        "{errors:?}"
+    );
+    assert!(errors[0].starts_with("flows/loop.toml:5: "), "{errors:?}");
+}
+
+#[test]
+fn choice_with_two_outcomes_fails() {
+    let errors = errors_after(|kb| {
+        replace(
+            &kb.join("flows/cant-log-in.toml"),
+            "goto = \"reset\"",
+            "goto = \"reset\", solved = true",
+        )
+    });
+    assert!(
+        errors.iter().any(|e| e.contains("give exactly one of")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn unknown_article_in_flow_fails() {
+    let errors = errors_after(|kb| {
+        replace(
+            &kb.join("flows/cant-log-in.toml"),
+            "article = \"magic-link-expired\"",
+            "article = \"no-such-article\"",
+        )
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("article `no-such-article` does not exist")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn bad_settings_are_caught() {
+    let errors = errors_after(|kb| replace(&kb.join("settings.toml"), "#4f46e5", "indigo"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("settings.toml:3: brand_color must look like"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_stray_file_is_reported() {
+    let errors = errors_after(|kb| fs::write(kb.join("rule.toml"), "").unwrap());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("rule.toml:1: unexpected file"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn all_mistakes_are_reported_at_once() {
+    let errors = errors_after(|kb| {
+        replace(&kb.join("settings.toml"), "#4f46e5", "indigo");
+        fs::write(kb.join("articles/plain.md"), "# Just markdown\n").unwrap();
+    });
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+#[test]
+fn broken_rule_case_fails_with_its_line() {
+    let dir = common::scratch_kb();
+    let path = dir.path().join("rule-tests.toml");
+    let text = fs::read_to_string(&path).unwrap()
+        + "\n[[case]]\nname = \"wrong on purpose\"\nmessages = [\"I love this course\"]\nexpect_escalate = [\"chargeback\"]\n";
+    fs::write(&path, &text).unwrap();
+    let compiled = compile_dir(dir.path()).unwrap();
+    let report = deflect::compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.false_negatives, 1);
+    let line = text
+        .lines()
+        .position(|l| l == "name = \"wrong on purpose\"")
+        .unwrap();
+    assert_eq!(
+        report.failures[0].line, line,
+        "the case's [[case]] header line"
+    );
+}
