@@ -1,0 +1,104 @@
+// Shared set-up for the browser tests: the real `deflect serve` on a free loopback port
+// with a fresh SQLite inbox, and headless Debian Chromium driven by playwright-core.
+// Every page must end its test with an empty console.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run',
+];
+
+/** Starts `deflect serve --port 0` and resolves once it prints its URL. */
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
+  const child = spawn(join(root, 'target/release/deflect'),
+    ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', join(dir, 'inbox.sqlite')],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 15000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/demo site: (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${output}`)));
+  });
+  return {
+    url,
+    async tickets() {
+      const response = await fetch(`${url}/api/tickets`);
+      return response.json();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * A fresh page that records console messages, page errors and failed requests;
+ * `assertCleanConsole()` fails the test if there were any.
+ */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (message) => {
+    if (['error', 'warning'].includes(message.type())) problems.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('request', (request) => requests.push(request.url()));
+  await page.goto(url);
+  return {
+    page,
+    context,
+    requests,
+    problems,
+    assertCleanConsole() {
+      if (problems.length) throw new Error(`console was not empty:\n${problems.join('\n')}`);
+    },
+  };
+}
+
+/** Opens the chat with its launcher and waits for the engine to be ready. */
+export async function openChat(page) {
+  await page.getByRole('button', { name: 'Open support chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Support chat' });
+  await dialog.waitFor();
+  await page.waitForFunction(() => window.__deflectReady === true, null, { timeout: 15000 });
+  return dialog;
+}
+
+/** Types a question and sends it. */
+export async function ask(page, text) {
+  await page.getByRole('textbox', { name: 'Type your question' }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+}
+
+/** Polls until `check()` returns a truthy value or the time is up. */
+export async function eventually(check, { timeout = 10000, interval = 100 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${check}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
