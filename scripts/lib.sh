@@ -48,7 +48,7 @@ build_site() {
   cargo build --release --bin deflect
   step "building the wasm engine"
   cargo build --lib --profile wasm-release --target wasm32-unknown-unknown
-  wasm-bindgen --target web --no-typescript --out-dir target/engine-pkg \
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir target/engine-pkg \
     target/wasm32-unknown-unknown/wasm-release/deflect.wasm
   step "assembling the site in dist/"
   target/release/deflect site --out dist

@@ -71,6 +71,9 @@ enum Command {
     Sizes {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+        /// Fail when a part is over its budget.
+        #[arg(long)]
+        budget: bool,
     },
     /// Serve the site and the ticket inbox on 127.0.0.1.
     Serve {
@@ -148,9 +151,9 @@ fn run(command: Command) -> CliResult {
                 manifest.index,
                 manifest.engine_wasm
             );
-            sizes(&out)
+            sizes(&out, false)
         }
-        Command::Sizes { out } => sizes(&out),
+        Command::Sizes { out, budget } => sizes(&out, budget),
         Command::Serve {
             site,
             port,
@@ -233,7 +236,10 @@ fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
     Ok(())
 }
 
-fn sizes(out: &Path) -> CliResult {
+/// Gzip budgets of what a visitor downloads: the loader is on every page view.
+const BUDGETS: &[(&str, usize)] = &[("loader", 6 * 1024)];
+
+fn sizes(out: &Path, enforce: bool) -> CliResult {
     let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
@@ -243,19 +249,35 @@ fn sizes(out: &Path) -> CliResult {
                 out.display()
             )
         })?;
-    println!("{:<10} {:>10} {:>10}  file", "part", "bytes", "gzip");
-    let loader = ("loader", "deflect.js".to_string());
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}  file",
+        "part", "bytes", "gzip", "budget"
+    );
     let parts = [
-        loader,
+        ("loader", "deflect.js".to_string()),
         ("widget", str_of(&manifest, "widget")),
         ("engine-js", str_of(&manifest, "engine_js")),
         ("engine", str_of(&manifest, "engine_wasm")),
         ("index", str_of(&manifest, "index")),
     ];
+    let mut over = Vec::new();
     for (part, file) in parts {
         let bytes = std::fs::read(out.join(&file)).map_err(|e| format!("{file}: {e}"))?;
         let gz = site::gzip(&bytes).map_err(|e| e.to_string())?.len();
-        println!("{part:<10} {:>10} {gz:>10}  {file}", bytes.len());
+        let budget = BUDGETS.iter().find(|(p, _)| *p == part).map(|(_, b)| *b);
+        let shown = budget.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
+        println!(
+            "{part:<10} {:>10} {gz:>10} {shown:>10}  {file}",
+            bytes.len()
+        );
+        if let Some(budget) = budget.filter(|b| gz > *b) {
+            over.push(format!(
+                "{part} is {gz} bytes gzip, over its budget of {budget}"
+            ));
+        }
+    }
+    if enforce && !over.is_empty() {
+        return Err(over.join("\n"));
     }
     Ok(())
 }

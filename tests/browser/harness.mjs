@@ -82,7 +82,8 @@ export async function openChat(page) {
   await page.getByRole('button', { name: 'Open support chat' }).click();
   const dialog = page.getByRole('dialog', { name: 'Support chat' });
   await dialog.waitFor();
-  await page.waitForFunction(() => window.__deflectReady === true, null, { timeout: 15000 });
+  // 'ready' fires once the engine has loaded (at once if it already has).
+  await page.evaluate(() => new Promise((resolve) => window.Deflect('on', 'ready', resolve)));
   return dialog;
 }
 

@@ -1,0 +1,44 @@
+// Takes the README's screenshots from the real demo page, so they always show what the
+// widget really looks like: closed, answering, an article, a flow, and a handoff.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser, openPage, openChat, ask } from './harness.mjs';
+
+const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the README screenshots show every state of the widget', async () => {
+  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  await page.screenshot({ path: join(shots, 'closed.png') });
+  const dialog = await openChat(page);
+  await ask(page, 'How do I reset my password?');
+  await dialog.getByRole('log').getByRole('button').first().waitFor();
+  await page.screenshot({ path: join(shots, 'answer.png') });
+  await dialog.getByRole('log').getByRole('button', { name: 'Reset your password' }).click();
+  await dialog.getByRole('heading', { name: 'Reset your password' }).waitFor();
+  await page.screenshot({ path: join(shots, 'article.png') });
+  await dialog.getByRole('button', { name: 'Back' }).first().click();
+  await dialog.getByRole('button', { name: "I can't log in", exact: true }).click();
+  await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).waitFor();
+  await page.screenshot({ path: join(shots, 'flow.png') });
+  await ask(page, 'I already contacted my bank about a chargeback');
+  await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
+  await page.screenshot({ path: join(shots, 'handoff.png') });
+  assert.ok(true);
+  assertCleanConsole();
+  await context.close();
+});
