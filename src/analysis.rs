@@ -103,6 +103,23 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str, lang: &str) -> Vec<String>
     out
 }
 
+/// The words of `text` lower-cased and folded but neither stemmed nor filtered, for
+/// matching multi-word phrases exactly ("sign in" but not "sign up").
+pub fn plain_words(text: &str, lang: &str) -> Vec<String> {
+    let normalized = normalize(text, lang);
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = analyzer.token_stream(&normalized);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
 fn truncate_at_char(text: &str, max_bytes: usize) -> &str {
     if text.len() <= max_bytes {
         return text;

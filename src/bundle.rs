@@ -14,13 +14,14 @@ use crate::model::Kb;
 const MAGIC: &[u8; 8] = b"DEFLECT\0";
 
 /// Bump when [`Contents`] or anything inside it changes shape.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What a bundle holds.
 #[derive(Serialize, Deserialize)]
 pub struct Contents {
     pub kb: Kb,
-    /// The tantivy index's files: path and bytes.
+    /// The tantivy index's files, path and bytes, plus the matcher's meaning-expansion
+    /// table ([`crate::search::expansion::FILE`]).
     pub index_files: Vec<(String, Vec<u8>)>,
 }
 

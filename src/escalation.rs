@@ -1,13 +1,30 @@
 //! Escalation rules at run time: which rules a customer message fires, and which queue
 //! a handoff goes to.
 //!
-//! Phrases match whole analysed words (lower-cased, folded, stemmed, common words
-//! dropped), in order and adjacent, so "contacted my bank" matches "I contacted my
-//! bank" but never "the banking module", and "sue" never matches "pursue". A phrase
-//! right after a negation ("not", "no", "never", "without", within two words) does not
-//! fire: "this is not a chargeback". What rules cannot express: sarcasm, negation
-//! further away than two words, and quoted text ("the email said 'chargeback'") — such
-//! cases fire, which errs on the side of a human.
+//! What rules can express:
+//! - **Phrases** match whole analysed words (lower-cased, folded, stemmed, common words
+//!   dropped), in order and adjacent, so "contacted my bank" matches "I contacted my
+//!   bank" but never "the banking module", and "sue" never matches "pursue".
+//! - **Negation**: a phrase right after a negation ("not", "no", "never", "without",
+//!   "nor", within two words; "don't" counts as "do not") does not fire: "this is not a
+//!   chargeback".
+//! - **Quotation**: text the customer quotes between quotation marks (`"…"`, `“…”`,
+//!   `‘…’`, `«…»`, `„…“`, or `'…'` opened after a space) is what someone else wrote, so it
+//!   never fires: `the email said "chargeback notice"`. An unclosed quotation mark is
+//!   ignored, and a phrase never spans a quotation.
+//! - **Whole messages**: a phrase written `^agent$` fires only when it is all the
+//!   message says, common words aside ("agent", "Agent please!", "a human"), so a
+//!   one-word request for a person works without "affiliate agent" firing.
+//! - **Tier** (`tiers`): the customer's tier fires on their first message.
+//! - **After troubleshooting** (`after_troubleshooting`): fires only once an article or
+//!   a flow was suggested.
+//!
+//! What they cannot express: sarcasm; negation further away than two words ("I have
+//! not, as you suggest, contacted my bank" fires); scare quotes used for emphasis
+//! (`I will "sue"` does not fire); a name that is also a phrase ("Sue from accounts"
+//! fires); misspellings; and any language but English. Repeated failure ("did not
+//! help" twice, a flow that ends in a handoff) and "Talk to a person" buttons are not
+//! rules: the conversation hands off for them (see `conversation`).
 
 use std::collections::BTreeSet;
 
@@ -31,6 +48,18 @@ pub struct RuleMatcher {
 struct Phrase {
     text: String,
     terms: Vec<String>,
+    /// Written `^…$`: the message must say nothing else.
+    whole_message: bool,
+}
+
+impl Phrase {
+    fn occurs_in(&self, terms: &[String]) -> bool {
+        if self.whole_message {
+            terms == self.terms
+        } else {
+            occurs_unnegated(terms, &self.terms)
+        }
+    }
 }
 
 /// What the conversation knows when a message arrives.
@@ -70,9 +99,13 @@ impl RuleMatcher {
         let mut analyzer = analysis::analyzer("en");
         let mut phrases = |list: &[String]| -> Vec<Phrase> {
             list.iter()
-                .map(|p| Phrase {
-                    text: p.clone(),
-                    terms: analysis::terms(&mut analyzer, p, "en"),
+                .map(|p| {
+                    let anchored = p.trim().strip_prefix('^').and_then(|p| p.strip_suffix('$'));
+                    Phrase {
+                        text: p.clone(),
+                        terms: analysis::terms(&mut analyzer, anchored.unwrap_or(p), "en"),
+                        whole_message: anchored.is_some(),
+                    }
                 })
                 .filter(|p| !p.terms.is_empty())
                 .collect()
@@ -98,7 +131,7 @@ impl RuleMatcher {
 
     /// The rules one customer message fires.
     pub fn evaluate(&self, text: &str, ctx: Context<'_>) -> Vec<Firing> {
-        let terms = self.terms(text);
+        let segments = self.unquoted_terms(text);
         let mut out = Vec::new();
         for (rule, phrases) in &self.rules {
             if let Some(tier) = ctx.tier
@@ -114,7 +147,10 @@ impl RuleMatcher {
             if rule.after_troubleshooting && !ctx.troubleshooting_suggested {
                 continue;
             }
-            if let Some(phrase) = phrases.iter().find(|p| occurs_unnegated(&terms, &p.terms)) {
+            if let Some(phrase) = phrases
+                .iter()
+                .find(|p| segments.iter().any(|terms| p.occurs_in(terms)))
+            {
                 out.push(Firing {
                     fired: fired(rule, text.to_string(), Some(phrase.text.clone())),
                     priority: rule.priority,
@@ -132,7 +168,10 @@ impl RuleMatcher {
         escalated: bool,
         customer_texts: impl IntoIterator<Item = &'a str>,
     ) -> RouteDecision {
-        let texts: Vec<Vec<String>> = customer_texts.into_iter().map(|t| self.terms(t)).collect();
+        let texts: Vec<Vec<String>> = customer_texts
+            .into_iter()
+            .flat_map(|t| self.unquoted_terms(t))
+            .collect();
         let route = self
             .routing
             .routes
@@ -142,7 +181,7 @@ impl RuleMatcher {
         let needs_review = route.is_some_and(|(i, _)| {
             self.review_phrases[i]
                 .iter()
-                .any(|p| texts.iter().any(|terms| occurs_unnegated(terms, &p.terms)))
+                .any(|p| texts.iter().any(|terms| p.occurs_in(terms)))
         });
         let queue = match (escalated, route) {
             (true, _) => self.routing.escalation_queue.clone(),
@@ -184,9 +223,64 @@ impl RuleMatcher {
         Simulation { fired, queue }
     }
 
-    fn terms(&self, text: &str) -> Vec<String> {
-        analysis::terms(&mut self.analyzer.borrow_mut(), text, "en")
+    /// The analysed terms of each stretch of `text` outside quotations.
+    fn unquoted_terms(&self, text: &str) -> Vec<Vec<String>> {
+        let mut analyzer = self.analyzer.borrow_mut();
+        unquoted(text)
+            .into_iter()
+            .map(|part| analysis::terms(&mut analyzer, part, "en"))
+            .filter(|terms| !terms.is_empty())
+            .collect()
     }
+}
+
+/// Pairs of quotation marks; the straight apostrophe is handled apart because it is
+/// also the apostrophe of "don't".
+const QUOTE_PAIRS: &[(char, char)] = &[('"', '"'), ('“', '”'), ('‘', '’'), ('«', '»'), ('„', '“')];
+
+/// The stretches of `text` that are not inside a closed quotation.
+fn unquoted(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut part_start = 0;
+    let mut iter = text.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = iter.next() {
+        let after = i + c.len_utf8();
+        let close = match QUOTE_PAIRS.iter().find(|(open, _)| *open == c) {
+            Some(&(_, close)) => find_close(&text[after..], close, false),
+            None if c == '\'' && previous.is_none_or(|p| !p.is_alphanumeric()) => {
+                find_close(&text[after..], '\'', true)
+            }
+            None => None,
+        };
+        previous = Some(c);
+        if let Some(len) = close {
+            parts.push(&text[part_start..i]);
+            let resume = after + len;
+            part_start = resume;
+            while iter.peek().is_some_and(|(j, _)| *j < resume) {
+                iter.next();
+            }
+            previous = text[..resume].chars().next_back();
+        }
+    }
+    parts.push(&text[part_start..]);
+    parts
+}
+
+/// Bytes up to and including the closing mark, if the quotation is closed. A closing
+/// apostrophe must end a word (`'chargeback notice'`, not the one in "don't").
+fn find_close(rest: &str, close: char, word_end: bool) -> Option<usize> {
+    rest.char_indices()
+        .find(|&(i, c)| {
+            c == close
+                && (!word_end
+                    || rest[i + c.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|next| !next.is_alphanumeric()))
+        })
+        .map(|(i, c)| i + c.len_utf8())
 }
 
 fn fired(rule: &EscalationRule, text: String, phrase: Option<String>) -> FiredRule {
@@ -233,6 +327,7 @@ mod tests {
             escalate: vec![
                 rule("chargeback", &["chargeback", "contacted my bank"]),
                 rule("legal", &["sue", "lawyer"]),
+                rule("human", &["talk to a person", "^agent$"]),
                 refund,
                 vip,
             ],
@@ -272,12 +367,60 @@ mod tests {
     }
 
     #[test]
+    fn whole_message_phrases_fire_only_alone() {
+        let m = rules();
+        let ctx = Context::default();
+        assert_eq!(ids(&m, "agent", ctx), ["human"]);
+        assert_eq!(ids(&m, "Agent please!", ctx), ["human"]);
+        assert!(ids(&m, "I am an affiliate agent", ctx).is_empty());
+        assert!(ids(&m, "agent not working", ctx).is_empty());
+    }
+
+    #[test]
     fn negated_phrases_do_not_fire() {
         let m = rules();
         let ctx = Context::default();
         assert!(ids(&m, "this is not a chargeback", ctx).is_empty());
         assert!(ids(&m, "I don't want to sue anyone", ctx).is_empty());
         assert!(ids(&m, "I never contacted my bank", ctx).is_empty());
+    }
+
+    #[test]
+    fn quoted_text_does_not_fire() {
+        let m = rules();
+        let ctx = Context::default();
+        assert!(ids(&m, "the email said \"chargeback notice\"", ctx).is_empty());
+        assert!(ids(&m, "the subject was “Chargeback filed”, is that you?", ctx).is_empty());
+        assert!(ids(&m, "a popup said 'contact your lawyer' and froze", ctx).is_empty());
+        assert!(ids(&m, "I got «chargeback» in the email", ctx).is_empty());
+    }
+
+    #[test]
+    fn text_outside_quotation_still_fires() {
+        let m = rules();
+        let ctx = Context::default();
+        assert_eq!(
+            ids(&m, "the email said \"hi\" so I contacted my bank", ctx),
+            ["chargeback"]
+        );
+        // An unclosed quotation mark quotes nothing.
+        assert_eq!(ids(&m, "I filed a \"chargeback", ctx), ["chargeback"]);
+        // Apostrophes inside words are not quotation marks.
+        assert_eq!(
+            ids(&m, "I don't care, I'm talking to my lawyer's office", ctx),
+            ["legal"]
+        );
+        // A phrase does not span a quotation.
+        assert!(ids(&m, "contacted my \"x\" bank", ctx).is_empty());
+    }
+
+    #[test]
+    fn unquoted_splits_around_closed_quotations_only() {
+        assert_eq!(unquoted("a \"b\" c"), ["a ", " c"]);
+        assert_eq!(unquoted("don't 'x' y"), ["don't ", " y"]);
+        assert_eq!(unquoted("it's Sam's"), ["it's Sam's"]);
+        assert_eq!(unquoted("open \" only"), ["open \" only"]);
+        assert_eq!(unquoted("“é” ü"), ["", " ü"]);
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub mod ticket;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod compile;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod inbox;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod site;

@@ -1,7 +1,9 @@
 //! `deflect`: the command line for KB authors and for running the demo.
 //!
 //! - `deflect check` — validate `kb/` and run its rule tests
-//! - `deflect ask "question"` — what the engine answers, with scores
+//! - `deflect rules` — run only the rule tests, or try the rules on a message
+//! - `deflect ask "question"` — what the engine answers, with scores and why
+//! - `deflect eval FILE` — top-1/top-3/MRR and confidence over labelled questions
 //! - `deflect index` — rebuild only the index of a built site (about a second)
 //! - `deflect site` — assemble the static site from `www/`, the engine and the KB
 //! - `deflect sizes` — gzip sizes of what visitors download
@@ -36,7 +38,41 @@ enum Command {
         #[arg(long, default_value = "kb")]
         kb: PathBuf,
     },
-    /// Show the ranked answers to a question, with scores.
+    /// Run only the escalation rule tests (false positives and negatives), or, with
+    /// messages, show which rules they fire and where they would be routed.
+    Rules {
+        /// Customer messages to try, in order (none: run kb/rule-tests.toml).
+        messages: Vec<String>,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        /// The customer's tier, e.g. vip.
+        #[arg(long)]
+        tier: Option<String>,
+        /// An article or flow was already suggested.
+        #[arg(long)]
+        after_troubleshooting: bool,
+        /// Tags the conversation carries, for routing.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Measure matching on labelled questions: a CSV with a header and `text,article_id`
+    /// rows. Prints top-1, top-3, MRR@10, confident coverage and the misses.
+    Eval {
+        file: PathBuf,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Questions the KB should not answer, one per line: the share answered
+        /// confidently is reported.
+        #[arg(long)]
+        out_of_scope: Option<PathBuf>,
+        /// How many misses to list.
+        #[arg(long, default_value_t = 20)]
+        misses: usize,
+    },
+    /// Show the ranked answers to a question, with scores, and which words matched
+    /// in which fields and example questions.
     Ask {
         question: String,
         #[arg(long, default_value = "kb")]
@@ -105,6 +141,26 @@ type CliResult = Result<(), String>;
 fn run(command: Command) -> CliResult {
     match command {
         Command::Check { kb } => check(&kb),
+        Command::Rules {
+            messages,
+            kb,
+            tier,
+            after_troubleshooting,
+            tags,
+        } => rules(
+            &kb,
+            &messages,
+            tier.as_deref(),
+            after_troubleshooting,
+            &tags,
+        ),
+        Command::Eval {
+            file,
+            kb,
+            lang,
+            out_of_scope,
+            misses,
+        } => eval(&kb, &file, &lang, out_of_scope.as_deref(), misses),
         Command::Ask {
             question,
             kb,
@@ -208,15 +264,70 @@ fn check(kb: &Path) -> CliResult {
     }
 }
 
+fn rules(
+    kb: &Path,
+    messages: &[String],
+    tier: Option<&str>,
+    after_troubleshooting: bool,
+    tags: &[String],
+) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    if messages.is_empty() {
+        let report = compile::run_rule_cases(
+            &compiled.kb.rules,
+            &compiled.rule_cases,
+            &compiled.rule_cases_path,
+        );
+        for failure in &report.failures {
+            println!("{failure}");
+        }
+        println!(
+            "{} rule cases: {} passed, {} failed\n  false positives (fired but should not): {}\n  false negatives (should fire but did not): {}",
+            compiled.rule_cases.len(),
+            report.passed,
+            report.failures.len(),
+            report.false_positives,
+            report.false_negatives
+        );
+        return if report.failures.is_empty() {
+            Ok(())
+        } else {
+            Err("rule cases failed".into())
+        };
+    }
+    let matcher = deflect::escalation::RuleMatcher::new(&compiled.kb.rules);
+    let outcome = matcher.simulate(messages, tier, after_troubleshooting, tags);
+    if outcome.fired.is_empty() {
+        println!("no rule fires");
+    }
+    for fired in &outcome.fired {
+        let phrase = fired
+            .phrase
+            .as_deref()
+            .map(|p| format!(" (phrase \"{p}\")"))
+            .unwrap_or_default();
+        println!("fires {}{phrase} on \"{}\"", fired.rule_id, fired.text);
+    }
+    println!("queue: {}", outcome.queue);
+    Ok(())
+}
+
 fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
     let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
     let threshold = compiled.kb.settings.confident_threshold;
-    let engine = Engine::from_kb(compiled.kb).map_err(|e| e.to_string())?;
-    let matches = engine
+    let files = deflect::search::build_index_files(&compiled.kb).map_err(|e| e.to_string())?;
+    let index =
+        deflect::search::SearchIndex::open(&compiled.kb, &files).map_err(|e| e.to_string())?;
+    let matches = index
         .search(question, lang, limit)
         .map_err(|e| e.to_string())?;
     if matches.is_empty() {
-        println!("no match");
+        println!("no match: none of the question's words is in the KB");
+    } else if matches[0].confidence < threshold {
+        println!(
+            "not sure (top confidence {:.2} < confident_threshold {threshold:.2})",
+            matches[0].confidence
+        );
     }
     for (rank, m) in matches.iter().enumerate() {
         let sure = if rank == 0 && m.confidence >= threshold {
@@ -232,7 +343,87 @@ fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
             m.score,
             m.confidence
         );
+        let Some(why) = index.explain(question, lang, &m.id) else {
+            continue;
+        };
+        let words: Vec<String> = why
+            .words
+            .iter()
+            .filter(|w| !w.fields.is_empty())
+            .map(|w| {
+                let via = if w.via == "asked" {
+                    String::new()
+                } else {
+                    format!(" ({})", w.via)
+                };
+                format!("{}{via} in {}", w.term, w.fields.join("+"))
+            })
+            .collect();
+        let missing: Vec<&str> = why
+            .words
+            .iter()
+            .filter(|w| w.fields.is_empty() && w.via == "asked")
+            .filter(|w| {
+                let stand_in = format!("\"{}\"", w.term);
+                !why.words
+                    .iter()
+                    .any(|o| !o.fields.is_empty() && o.via.contains(&stand_in))
+            })
+            .map(|w| w.term.as_str())
+            .collect();
+        println!("      matched: {}", or_none(&words.join("; ")));
+        if !missing.is_empty() {
+            println!("      not in this entry: {}", missing.join(", "));
+        }
+        if let Some((q, shared)) = why.best_question {
+            println!("      best question: {q:?} (shares {})", shared.join(", "));
+        }
     }
+    Ok(())
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "nothing" } else { s }
+}
+
+fn eval(
+    kb: &Path,
+    file: &Path,
+    lang: &str,
+    out_of_scope: Option<&Path>,
+    misses: usize,
+) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let threshold = compiled.kb.settings.confident_threshold;
+    let questions = deflect::eval::read_labelled(file)?;
+    let known: std::collections::HashSet<&str> =
+        compiled.kb.articles.iter().map(|a| a.id.as_str()).collect();
+    if let Some(unknown) = questions
+        .iter()
+        .find(|q| !known.contains(q.expected.as_str()))
+    {
+        return Err(format!(
+            "{}: article `{}` (for {:?}) is not in the KB",
+            file.display(),
+            unknown.expected,
+            unknown.text
+        ));
+    }
+    let oos = match out_of_scope {
+        Some(path) => deflect::eval::read_lines(path)?,
+        None => Vec::new(),
+    };
+    let engine = Engine::from_kb(compiled.kb).map_err(|e| e.to_string())?;
+    let result = deflect::eval::evaluate(
+        &questions,
+        &oos,
+        deflect::eval::deflect_ranker(&engine, lang),
+    );
+    print!(
+        "{}",
+        deflect::eval::report(&file.display().to_string(), &result, threshold, misses)
+    );
+    print!("{}", deflect::eval::curve(&result));
     Ok(())
 }
 

@@ -111,6 +111,10 @@ fn write_index(
     remove_hashed(out, "kb.")?;
     manifest.index = write_hashed(out, "kb.bin", bundle)?;
     let s = &kb.settings;
+    // A warning, not an error: the brand colour is the creator's to choose.
+    for warning in crate::compile::settings::brand_color_warnings(&s.brand_color) {
+        eprintln!("warning: kb/settings.toml: {warning}");
+    }
     manifest.settings = serde_json::json!({
         "brand_name": s.brand_name,
         "greeting": s.greeting,

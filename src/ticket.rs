@@ -41,6 +41,18 @@ pub struct Ticket {
     /// The customer's text asked for a human review (e.g. a refund in the Billing queue).
     pub needs_review: bool,
     pub rules_fired: Vec<FiredRule>,
+    /// What was masked in the browser before the ticket was sent.
+    pub redactions: Redactions,
+}
+
+/// Counts of sensitive values masked before the ticket left the browser, so an agent
+/// knows why a number reads `**** **** **** 1111` and that nothing was lost by mistake.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Redactions {
+    /// Payment card numbers (Luhn-valid, 13–19 digits) masked to their last four digits
+    /// in the transcript, the flow answers and the checklist details.
+    pub card_numbers: u32,
 }
 
 /// Who the visitor is, as far as the page told us.

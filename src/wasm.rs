@@ -126,6 +126,13 @@ impl Engine {
         to_js(&chat.back(engine, now as u64).map_err(err)?)
     }
 
+    /// "Start over": the first step of the running flow again.
+    #[wasm_bindgen(js_name = startOver)]
+    pub fn start_over(&mut self, now: f64) -> Result<JsValue, JsError> {
+        let (engine, chat) = self.parts()?;
+        to_js(&chat.start_over(engine, now as u64).map_err(err)?)
+    }
+
     #[wasm_bindgen(js_name = openArticle)]
     pub fn open_article(&mut self, id: &str, now: f64) -> Result<JsValue, JsError> {
         let (engine, chat) = self.parts()?;

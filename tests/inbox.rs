@@ -11,8 +11,8 @@ use std::time::Duration;
 use deflect::inbox::{self, InboxOptions, Store};
 use deflect::model::Priority;
 use deflect::ticket::{
-    ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, SCHEMA_VERSION,
-    Ticket,
+    ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, Redactions,
+    SCHEMA_VERSION, Ticket,
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -80,6 +80,7 @@ fn sample_ticket(id: &str) -> Ticket {
             text: "I was charged twice, I want a refund".to_owned(),
             phrase: Some("refund".to_owned()),
         }],
+        redactions: Redactions { card_numbers: 1 },
     }
 }
 
@@ -338,6 +339,24 @@ fn unknown_and_missing_fields_are_400_naming_them() {
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
     assert!(error_of(&body).contains("missing field `queue`"), "{body}");
+
+    let mut value = serde_json::to_value(sample_ticket("fields-0003")).unwrap();
+    value.as_object_mut().unwrap().remove("redactions");
+    let (status, body) = server.post(Some("application/json"), &value.to_string());
+    assert_eq!(status, 400);
+    assert!(
+        error_of(&body).contains("missing field `redactions`"),
+        "{body}"
+    );
+
+    let mut value = serde_json::to_value(sample_ticket("fields-0004")).unwrap();
+    value["redactions"]["card_numbers"] = json!(-1);
+    let (status, body) = server.post(Some("application/json"), &value.to_string());
+    assert_eq!(status, 400);
+    assert!(
+        error_of(&body).contains("invalid value: integer `-1`"),
+        "{body}"
+    );
 
     assert_eq!(server.store.count().unwrap(), 0);
 }

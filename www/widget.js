@@ -4,12 +4,17 @@
 // Exports:
 //   mount({root, host, launcher, config, manifest, base, queue}) -> {call(args)}
 //   flushOutbox(config) -> Promise<number>   deliver tickets left over from earlier page views
+//   preload(manifest, base)                   start downloading the engine (launcher hover/focus)
+//   flushEvents(config)                       deliver analytics events left over from earlier page views
+//   uiLanguage(...candidates) -> 'en' | 'es'  the UI language for data-lang / <html lang> / the KB's default
+//   maskCardNumbers(text) -> {text, count}   card numbers masked to their last four digits
 
 const OUTBOX_KEY = 'deflect:outbox';
 const CONV_KEY = 'deflect:conversation';
 const CONV_MAX_IDLE_MS = 30 * 60 * 1000; // a conversation older than this starts afresh
 const LOAD_TIMEOUT_MS = 20000;
 const MAX_BACKOFF_MS = 60000;
+const SEND_TIMEOUT_MS = 15000; // a hung endpoint counts as a failed attempt and is retried
 const DEFAULT_COLOR = '#4f46e5';
 
 /* ------------------------------------------------------------------ outbox --- */
@@ -81,6 +86,8 @@ async function send(id) {
   inflight.add(id);
   let status = 0;
   let retryAfter = 0;
+  const abort = new AbortController();
+  const timeout = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
   try {
     const body = JSON.stringify(item.ticket);
     const res = await fetch(item.endpoint, {
@@ -88,12 +95,14 @@ async function send(id) {
       headers: { 'Content-Type': 'application/json' },
       body,
       keepalive: body.length < 60000, // browsers cap keepalive bodies at 64 KiB
+      signal: abort.signal,
     });
     status = res.status;
     retryAfter = Number(res.headers.get('Retry-After')) || 0;
   } catch {
-    status = 0; // offline, blocked, DNS, CORS…
+    status = 0; // offline, timed out, blocked, DNS, CORS…
   } finally {
+    clearTimeout(timeout);
     inflight.delete(id);
   }
   if (!pending.has(id)) return;
@@ -120,6 +129,27 @@ function enqueue(ticket, endpoint) {
   return send(ticket.id);
 }
 
+/** Masks payment card numbers (13–19 digits, optionally grouped by single spaces or
+ *  dashes, passing the Luhn check) to their last four digits, like the engine does for
+ *  everything it records; used for tickets built without the engine. */
+export function maskCardNumbers(text) {
+  let count = 0;
+  const masked = String(text).replace(/(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g, (run) => {
+    const digits = run.replace(/\D/g, '');
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+      let d = Number(digits[digits.length - 1 - i]);
+      if (i % 2) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    if (sum % 10) return run;
+    count++;
+    let seen = 0;
+    return run.replace(/\d/g, (d) => (++seen > digits.length - 4 ? d : '*'));
+  });
+  return { text: masked, count };
+}
+
 function endpointOf(config = {}) {
   return config.endpoint || (config.settings && config.settings.ticket_endpoint) || '/api/tickets';
 }
@@ -143,6 +173,263 @@ export function flushOutbox(config = {}) {
   }
   if (dirty) writeBox(box);
   return Promise.all(rounds).then(() => rounds.length);
+}
+
+/* ----------------------------------------------------------------- strings --- */
+// The UI in the knowledge base's languages, chosen from data-lang, then the page's
+// lang, then the KB's default language; English when there is no translation.
+
+const STRINGS = {
+  en: {
+    dialog: 'Support chat',
+    close: 'Close support chat',
+    conversation: 'Conversation',
+    back: 'Back',
+    startOver: 'Start over',
+    input: 'Type your question',
+    placeholder: 'Type your question…',
+    send: 'Send',
+    suggested: 'Suggested articles',
+    human: 'Talk to a person',
+    newChat: 'Start a new conversation',
+    replies: (when) => `A person replies ${when}`,
+    instant: 'Answers right away',
+    you: 'You: ',
+    greeting: 'Hi! Ask me anything — I can point you to the right answer or get a person to help.',
+    loading: 'Loading answers… You can already type your question.',
+    offline: "You're offline, so I can't look up answers right now. You can still leave a message for a person.",
+    loadFailed: "Sorry — the help assistant couldn't load. You can try again, or leave a message for a person.",
+    retry: 'Try again',
+    broken: 'Sorry — something went wrong on my side. You can try again, or talk to a person.',
+    cantLookUp: 'I can\'t look up answers right now. Press "Talk to a person" and we\'ll get back to you.',
+    notSure: "I'm not sure, but these might help:",
+    didHelp: 'Did this help?',
+    yes: 'Yes',
+    no: 'No',
+    helped: 'That helped.',
+    notHelped: "That didn't help.",
+    newTab: 'Open this article in a new tab',
+    details: 'Details',
+    choose: 'Choose…',
+    sendDetails: 'Send details',
+    sentDetails: 'I sent the details.',
+    contact: 'Contact a person',
+    leaveMessage: 'Leave a message for a person',
+    email: 'Your email',
+    addMore: 'Anything to add?',
+    howHelp: 'How can we help?',
+    sendPerson: 'Send to a person',
+    needEmail: 'Please enter your email address so we can reply.',
+    needMessage: 'Please tell us what you need help with.',
+  },
+  es: {
+    dialog: 'Chat de ayuda',
+    close: 'Cerrar el chat de ayuda',
+    conversation: 'Conversación',
+    back: 'Volver',
+    startOver: 'Empezar de nuevo',
+    input: 'Escribe tu pregunta',
+    placeholder: 'Escribe tu pregunta…',
+    send: 'Enviar',
+    suggested: 'Artículos sugeridos',
+    human: 'Hablar con una persona',
+    newChat: 'Empezar una conversación nueva',
+    replies: (when) => `Una persona responde ${when}`,
+    instant: 'Respuestas al instante',
+    you: 'Tú: ',
+    greeting: '¡Hola! Pregúntame lo que quieras: te llevo a la respuesta correcta o te paso con una persona.',
+    loading: 'Cargando respuestas… Ya puedes escribir tu pregunta.',
+    offline: 'No tienes conexión, así que ahora no puedo buscar respuestas. Aún puedes dejar un mensaje para una persona.',
+    loadFailed: 'Lo siento, el asistente no se pudo cargar. Puedes volver a intentarlo o dejar un mensaje para una persona.',
+    retry: 'Reintentar',
+    broken: 'Lo siento, algo falló por mi parte. Puedes intentarlo de nuevo o hablar con una persona.',
+    cantLookUp: 'Ahora no puedo buscar respuestas. Pulsa «Hablar con una persona» y te responderemos.',
+    notSure: 'No estoy seguro, pero esto puede ayudarte:',
+    didHelp: '¿Te ha servido?',
+    yes: 'Sí',
+    no: 'No',
+    helped: 'Me ha servido.',
+    notHelped: 'No me ha servido.',
+    newTab: 'Abrir este artículo en una pestaña nueva',
+    details: 'Datos',
+    choose: 'Elige…',
+    sendDetails: 'Enviar datos',
+    sentDetails: 'He enviado los datos.',
+    contact: 'Contactar con una persona',
+    leaveMessage: 'Deja un mensaje para una persona',
+    email: 'Tu correo electrónico',
+    addMore: '¿Algo más que añadir?',
+    howHelp: '¿En qué podemos ayudarte?',
+    sendPerson: 'Enviar a una persona',
+    needEmail: 'Escribe tu correo electrónico para que podamos responderte.',
+    needMessage: 'Cuéntanos en qué necesitas ayuda.',
+  },
+};
+
+/** The first of `candidates` the UI speaks ("es-MX" -> "es"), else English. */
+export function uiLanguage(...candidates) {
+  for (const c of candidates) {
+    const code = String(c || '').toLowerCase().split(/[-_]/)[0];
+    if (STRINGS[code]) return code;
+  }
+  return 'en';
+}
+
+/* ---------------------------------------------------------------- contrast --- */
+// WCAG 2.1 contrast, so text on the brand colour and brand-coloured text on the
+// panel's background stay readable whatever colour the creator picks.
+
+function rgbOf(color) {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color || '');
+  if (!m) return null;
+  const hex = m[1].length === 3 ? m[1].replace(/./g, '$&$&') : m[1];
+  const n = parseInt(hex, 16);
+  return [n >> 16, (n >> 8) & 255, n & 255];
+}
+
+function luminance([r, g, b]) {
+  const lin = (v) => ((v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+const hexOf = (rgb) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+
+/** `color`, mixed towards `toward` just enough to reach `ratio` against `bg`. */
+function readableOn(color, bg, toward, ratio = 4.5) {
+  const c = rgbOf(color);
+  if (!c) return color;
+  const target = rgbOf(bg);
+  const end = rgbOf(toward);
+  for (let t = 0; t <= 1.0001; t += 0.05) {
+    const mixed = c.map((v, i) => v + (end[i] - v) * t);
+    if (contrast(mixed, target) >= ratio) return hexOf(mixed);
+  }
+  return toward;
+}
+
+/* --------------------------------------------------------------- analytics --- */
+// Counts of what visitors do, sent to the optional data-analytics endpoint with the
+// same guarantees as tickets: kept in a localStorage outbox until the endpoint
+// acknowledges them, batched, retried with backoff, each event with its own id so a
+// resent batch never counts twice.
+
+const EVENTS_KEY = 'deflect:events';
+const EVENTS_BATCH = 100;
+const EVENTS_DELAY_MS = 1500;
+const events = { endpoint: null, timer: 0, inflight: false, tries: 0, hooked: false };
+
+function readEvents() {
+  try {
+    const list = JSON.parse(localStorage.getItem(EVENTS_KEY));
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeEvents(list) {
+  try {
+    if (list.length) localStorage.setItem(EVENTS_KEY, JSON.stringify(list.slice(-1000)));
+    else localStorage.removeItem(EVENTS_KEY);
+  } catch {
+    /* storage blocked: events are best effort, unlike tickets */
+  }
+}
+
+function scheduleEvents(wait = EVENTS_DELAY_MS) {
+  if (!events.endpoint || events.timer) return;
+  events.timer = setTimeout(() => {
+    events.timer = 0;
+    sendEvents();
+  }, wait);
+}
+
+async function sendEvents() {
+  if (!events.endpoint || events.inflight) return;
+  const batch = readEvents().slice(0, EVENTS_BATCH);
+  if (!batch.length) return;
+  events.inflight = true;
+  let status = 0;
+  try {
+    const res = await fetch(events.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events: batch }),
+      keepalive: true,
+    });
+    status = res.status;
+  } catch {
+    status = 0;
+  } finally {
+    events.inflight = false;
+  }
+  const done = (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429);
+  if (done) {
+    const sent = new Set(batch.map((e) => e.id));
+    writeEvents(readEvents().filter((e) => !sent.has(e.id)));
+    events.tries = 0;
+    if (readEvents().length) scheduleEvents(0);
+  } else {
+    scheduleEvents(Math.min(MAX_BACKOFF_MS, 2000 * 2 ** events.tries++));
+  }
+}
+
+/** Starts delivering events to `endpoint` (a no-op without one). */
+function useEvents(endpoint) {
+  if (!endpoint) return;
+  events.endpoint = endpoint;
+  if (!events.hooked) {
+    events.hooked = true;
+    addEventListener('online', () => sendEvents());
+    // Leaving the page: hand what is left to the browser (text/plain needs no preflight).
+    addEventListener('pagehide', () => {
+      const batch = readEvents().slice(0, EVENTS_BATCH);
+      if (batch.length && navigator.sendBeacon) {
+        // Not removed from the outbox: the ids make a second delivery harmless.
+        navigator.sendBeacon(events.endpoint, JSON.stringify({ events: batch }));
+      }
+    });
+  }
+  scheduleEvents();
+}
+
+function track(kind, conversationId, extra = {}) {
+  if (!events.endpoint) return;
+  const list = readEvents();
+  list.push({ id: uuid(), at_ms: Date.now(), conversation_id: conversationId, kind, ...extra });
+  writeEvents(list);
+  scheduleEvents();
+}
+
+/** Deliver analytics events an earlier page view could not send. */
+export function flushEvents(config = {}) {
+  useEvents(config.analytics);
+  if (events.endpoint) sendEvents();
+}
+
+/* ------------------------------------------------------------------ engine --- */
+// The engine's three downloads start once, as early as the visitor shows intent
+// (hovering or focusing the launcher), and mount() reuses them.
+
+let engineDownload = null;
+
+export function preload(manifest, base = location.href, bust = '') {
+  if (engineDownload) return engineDownload;
+  const url = (path) => new URL(path, base).href + bust;
+  const index = fetch(url(manifest.index)).then((res) => {
+    if (!res.ok) throw new Error(`knowledge base: HTTP ${res.status}`);
+    return res.arrayBuffer();
+  });
+  const module = import(url(manifest.engine_js));
+  const wasm = fetch(url(manifest.engine_wasm));
+  engineDownload = { index, module, wasm };
+  for (const p of [index, module, wasm]) p.catch(() => { engineDownload = null; });
+  return engineDownload;
 }
 
 /* ----------------------------------------------------------------- helpers --- */
@@ -171,6 +458,7 @@ const ICONS = {
   check: 'M9.5 16.2 5.3 12l-1.4 1.4 5.6 5.6 11-11-1.4-1.4z',
   alert: 'M12 2 1 21h22zm-1 7h2v6h-2zm0 8h2v2h-2z',
   external: 'M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z',
+  restart: 'M17.65 6.35A7.96 7.96 0 0 0 12 4a8 8 0 1 0 7.75 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 4.22 1.78L13 11h7V4z',
 };
 
 function icon(name) {
@@ -198,12 +486,11 @@ function rich(text) {
   return frag;
 }
 
+/** White or near-black text on `color`, whichever contrasts more (WCAG 2.1). */
 function inkFor(color) {
-  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color || '');
-  if (!m) return '#fff';
-  const hex = m[1].length === 3 ? m[1].replace(/./g, '$&$&') : m[1];
-  const n = parseInt(hex, 16);
-  return ((n >> 16) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) / 1000 > 160 ? '#111' : '#fff';
+  const rgb = rgbOf(color);
+  if (!rgb) return '#fff';
+  return contrast(rgb, [255, 255, 255]) >= contrast(rgb, [17, 17, 17]) ? '#fff' : '#111';
 }
 
 function uuid() {
@@ -256,7 +543,9 @@ const STYLES = `
 .panel.left{right:auto;left:20px;transform-origin:bottom left}
 .panel[hidden]{display:none}
 @keyframes dfl-in{from{opacity:0;transform:translateY(10px) scale(.98)}}
-@media (max-width:479px){.panel,.panel.left{inset:0;width:100%;height:100%;max-width:none;max-height:none;border:0;border-radius:0}}
+@media (max-width:479px){.panel,.panel.left{inset:0;width:100%;height:100%;max-width:none;max-height:none;border:0;border-radius:0;
+  padding-left:env(safe-area-inset-left);padding-right:env(safe-area-inset-right);animation:none}
+  .head{padding-top:max(14px,env(safe-area-inset-top))}.foot{padding-bottom:max(8px,env(safe-area-inset-bottom))}}
 button,input,select,textarea{font:inherit;color:inherit;letter-spacing:inherit}
 button{cursor:pointer;margin:0}
 button:disabled{cursor:default;opacity:.55}
@@ -267,7 +556,7 @@ button:disabled{cursor:default;opacity:.55}
 .avatar{width:36px;height:36px;border-radius:50%;display:grid;place-items:center;font-weight:700;font-size:16px;background:color-mix(in srgb,currentColor 18%,transparent);flex:none}
 .who{flex:1;min-width:0}
 .title{margin:0;font-size:16px;font-weight:650;line-height:1.25;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.sub{margin:2px 0 0;font-size:13px;opacity:.85;line-height:1.3}
+.sub{margin:2px 0 0;font-size:13px;line-height:1.3}
 .x{width:36px;height:36px;border:0;border-radius:10px;background:transparent;display:grid;place-items:center;color:inherit}
 .x:hover{background:color-mix(in srgb,currentColor 16%,transparent)}
 .x:focus-visible{outline-color:currentColor;outline-offset:-2px}
@@ -378,6 +667,14 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   let convo = { id: uuid(), started: Date.now(), log: [] }; // log: [{from, text, at}]
 
   const brand = () => settings.brand_name || 'Support';
+  const ui = uiLanguage(config.lang, document.documentElement.lang, settings.default_lang);
+  const t = (key, ...args) => {
+    const s = STRINGS[ui][key] ?? STRINGS.en[key];
+    return typeof s === 'function' ? s(...args) : s;
+  };
+  useEvents(config.analytics);
+  let prevStep = false; // the last reply was in a running flow
+  let shownSuggestions = '';
   const endpoint = () => config.endpoint || settings.ticket_endpoint || '/api/tickets';
   const lang = () => config.lang || settings.default_lang || 'en';
 
@@ -386,8 +683,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   const title = h('h2', { class: 'title', text: brand() });
   const sub = h('p', { class: 'sub' });
   const avatar = h('span', { class: 'avatar', 'aria-hidden': 'true' });
-  const closeBtn = h('button', { type: 'button', class: 'x', 'aria-label': 'Close support chat', onclick: () => close(true) }, icon('close'));
-  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+  const closeBtn = h('button', { type: 'button', class: 'x', 'aria-label': t('close'), onclick: () => close(true) }, icon('close'));
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('conversation') });
   const artTitle = h('h2', { tabindex: '-1' });
   const artBody = h('div', { class: 'prose' });
   const artLink = h('p', {});
@@ -395,7 +692,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   const artView = h(
     'div',
     { class: 'article', hidden: true },
-    h('div', { class: 'artbar' }, h('button', { type: 'button', class: 'back', onclick: () => closeArticle() }, icon('back'), 'Back')),
+    h('div', { class: 'artbar' }, h('button', { type: 'button', class: 'back', onclick: () => closeArticle() }, icon('back'), t('back'))),
     artTitle,
     artBody,
     artLink,
@@ -403,27 +700,29 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   );
   const input = h('input', {
     type: 'text',
-    'aria-label': 'Type your question',
-    placeholder: 'Type your question…',
+    'aria-label': t('input'),
+    placeholder: t('placeholder'),
     autocomplete: 'off',
     enterkeyhint: 'send',
     maxlength: '2000',
   });
-  const sendBtn = h('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, icon('send'));
+  const sendBtn = h('button', { type: 'submit', class: 'send', 'aria-label': t('send') }, icon('send'));
   const composer = h('form', { class: 'compose' }, input, sendBtn);
-  const suggest = h('div', { class: 'suggest', role: 'group', 'aria-label': 'Suggested articles' });
-  const humanBtn = h('button', { type: 'button', class: 'human' }, icon('person'), 'Talk to a person');
+  const suggest = h('div', { class: 'suggest', role: 'group', 'aria-label': t('suggested') });
+  const humanBtn = h('button', { type: 'button', class: 'human' }, icon('person'), t('human'));
+  const newBtn = h('button', { type: 'button', class: 'x', 'aria-label': t('newChat'), title: t('newChat'), onclick: () => startNew() }, icon('restart'));
   const panel = h(
     'section',
     {
       class: `panel${config.position === 'left' ? ' left' : ''}`,
       role: 'dialog',
-      'aria-label': 'Support chat',
-      'aria-modal': 'false',
+      'aria-label': t('dialog'),
+      'aria-modal': 'true',
+      lang: ui,
       id: 'deflect-panel',
       hidden: true,
     },
-    h('header', { class: 'head' }, avatar, h('div', { class: 'who' }, title, sub), closeBtn),
+    h('header', { class: 'head' }, avatar, h('div', { class: 'who' }, title, sub), newBtn, closeBtn),
     h('div', { class: 'body' }, log, artView),
     h('div', { class: 'foot' }, composer, suggest, h('div', { class: 'meta' }, humanBtn, h('span', { class: 'brandline', text: 'Powered by Deflect' })))
   );
@@ -433,16 +732,19 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function applySettings() {
     const color = config.color && config.color !== DEFAULT_COLOR ? config.color : settings.brand_color || config.color || DEFAULT_COLOR;
     if (host && CSS_SUPPORTS(color)) {
-      const light = inkFor(color) !== '#fff'; // a light brand colour needs a darker tone for text on white
       host.style.setProperty('--dfl-brand', color);
       host.style.setProperty('--dfl-ink', inkFor(color));
-      host.style.setProperty('--dfl-accent-light', light ? `color-mix(in srgb, ${color} 45%, #000)` : color);
-      host.style.setProperty('--dfl-accent-dark', light ? color : `color-mix(in srgb, ${color} 55%, #fff)`);
+      // Brand-coloured text (links, choices) darkened or lightened just enough for 4.5:1.
+      if (rgbOf(color)) {
+        // 5:1, not 4.5:1, so the hover tint behind a choice still leaves 4.5:1.
+        host.style.setProperty('--dfl-accent-light', readableOn(color, '#ffffff', '#000000', 5));
+        host.style.setProperty('--dfl-accent-dark', readableOn(color, '#16171c', '#ffffff', 5));
+      }
     }
     title.textContent = brand();
     for (const label of log.querySelectorAll('.row.bot > .sr')) label.textContent = `${brand()}: `;
     avatar.textContent = brand().trim().charAt(0).toUpperCase() || '?';
-    sub.textContent = settings.response_time ? `A person replies ${settings.response_time}` : 'Answers right away';
+    sub.textContent = settings.response_time ? t('replies', settings.response_time) : t('instant');
     if (greetRow && greetDefault && !config.greeting && settings.greeting) {
       greetRow.querySelector('.bubble').replaceChildren(rich(settings.greeting));
       convo.log[0].text = settings.greeting;
@@ -453,6 +755,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
 
   /* ---- events ---- */
   function emit(name, data) {
+    if (name === 'escalated') track('handoff', convo.id, { queue: data.queue || null, rule: data.rule || null, lang: lang() });
+    if (name === 'deflected') track('deflected', convo.id, { lang: lang() });
     for (const fn of listeners[name] || []) {
       try {
         fn(data);
@@ -495,7 +799,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function addRow(from, text, { record = true } = {}) {
     const row =
       from === 'me'
-        ? h('div', { class: 'row me' }, h('span', { class: 'sr', text: 'You: ' }), h('p', { class: 'bubble', text }))
+        ? h('div', { class: 'row me' }, h('span', { class: 'sr', text: t('you') }), h('p', { class: 'bubble', text }))
         : h('div', { class: 'row bot' }, h('span', { class: 'sr', text: `${brand()}: ` }), h('p', { class: 'bubble' }, rich(text)));
     put(row);
     if (record) convo.log.push({ from: from === 'me' ? 'customer' : 'bot', text, at: Date.now() });
@@ -573,20 +877,17 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     try {
       return fn();
     } catch (e) {
-      addNote("Sorry — something went wrong on my side. You can try again, or talk to a person.", { warn: true });
+      addNote(t('broken'), { warn: true });
       return null;
     }
   }
 
   async function loadEngine() {
-    const bust = loadTry ? `?retry=${loadTry}` : '';
-    const index = fetch(url(manifest.index) + bust).then((res) => {
-      if (!res.ok) throw new Error(`knowledge base: HTTP ${res.status}`);
-      return res.arrayBuffer();
-    });
+    if (loadTry) engineDownload = null; // a retry downloads afresh
+    const { index, module, wasm } = preload(manifest, base, loadTry ? `?retry=${loadTry}` : '');
     index.catch(() => {}); // reported through the await below
-    const mod = await import(url(manifest.engine_js) + bust);
-    await mod.default({ module_or_path: url(manifest.engine_wasm) + bust });
+    const mod = await module;
+    await mod.default({ module_or_path: wasm });
     return mod.Engine.open(new Uint8Array(await index));
   }
 
@@ -614,12 +915,12 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function greet() {
     const text = config.greeting || settings.greeting;
     greetDefault = !text;
-    greetRow = addRow('bot', text || 'Hi! Ask me anything — I can point you to the right answer or get a person to help.');
+    greetRow = addRow('bot', text || t('greeting'));
   }
 
   function startLoading(saved) {
     failed = false;
-    const status = h('p', { class: 'status' }, h('span', { class: 'spin', 'aria-hidden': 'true' }), 'Loading…');
+    const status = h('p', { class: 'status' }, h('span', { class: 'spin', 'aria-hidden': 'true' }), t('loading'));
     put(status);
 
     const runWaiting = () => {
@@ -629,20 +930,25 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     };
 
     let settled = false;
-    const fail = () => {
+    const fail = (err) => {
       if (settled) return;
       settled = true;
+      // For the creator's console: a missing 'wasm-unsafe-eval' in the page's CSP looks
+      // exactly like a network failure to the visitor.
+      if (err && navigator.onLine !== false) {
+        console.warn(`Deflect: the help engine could not load (${err.message || err}). If the page has a Content-Security-Policy, script-src needs 'wasm-unsafe-eval'.`);
+      }
       status.remove();
       engine = null;
       failed = true;
       loadTry++;
       addNote(
         navigator.onLine === false
-          ? "You're offline, so I can't look up answers right now. You can still leave a message for a person."
-          : "Sorry — the help assistant couldn't load. You can try again, or leave a message for a person.",
+          ? t('offline')
+          : t('loadFailed'),
         { warn: true, record: false }
       );
-      const retry = h('button', { type: 'button', class: 'chip' }, 'Try again');
+      const retry = h('button', { type: 'button', class: 'chip' }, t('retry'));
       retry.addEventListener('click', () => {
         retry.closest('.acts').remove();
         startLoading(null);
@@ -667,6 +973,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
           engine.restore(saved.state);
           started = true;
           lastReply = saved.last || null;
+          prevStep = Boolean(lastReply && lastReply.step); // a flow in progress on the previous page
         } catch {
           started = false; // a new knowledge base, or a state this engine can't read: start afresh
         }
@@ -708,11 +1015,14 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   /* ---- replies ---- */
   function render(reply, { skipGreeting = false } = {}) {
     if (!reply) return;
+    if (prevStep && !reply.step) track('flow_finished', convo.id, { lang: lang() });
+    prevStep = Boolean(reply.step);
     lastReply = { ...reply, messages: [] };
     const errors = reply.errors || {};
     const hasErrors = Object.keys(errors).length > 0;
     for (const m of reply.messages || []) {
-      if (skipGreeting && convo.log.length === 1 && m === convo.log[0].text) continue;
+      // The greeting is already on screen (the page's data-greeting may replace the KB's).
+      if (skipGreeting && (m === convo.log[0]?.text || m === settings.greeting)) continue;
       if (reply.step && m === reply.step.prompt) continue; // shown with its links by showPrompt
       addRow('bot', m);
     }
@@ -742,10 +1052,20 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
           )
         );
       }
+      if (s.can_go_back) {
+        addActions(
+          h(
+            'div',
+            { class: 'choices' },
+            h('button', { type: 'button', class: 'ghost', onclick: () => flowNav(t('back'), (now) => engine.back(now)) }, t('back')),
+            h('button', { type: 'button', class: 'ghost', onclick: () => flowNav(t('startOver'), (now) => engine.startOver(now)) }, t('startOver'))
+          )
+        );
+      }
     }
     const articles = (reply.articles || []).slice(0, 5);
     if (articles.length) {
-      if (reply.sure === false && !restoring) addRow('bot', "I'm not sure, but these might help:");
+      if (reply.sure === false && !restoring) addRow('bot', t('notSure'));
       addOffers('doc', articles.map((a) => [a.title, (e) => openArticle(a.id, e.currentTarget)]), restoring);
     }
     const flows = reply.flows || [];
@@ -781,6 +1101,14 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     focusAfterReply();
   }
 
+  /** "Back" / "Start over" in a running flow; the engine keeps earlier answers for the ticket. */
+  function flowNav(label, move) {
+    clearActions();
+    addRow('me', label);
+    render(callEngine(() => move(Date.now())));
+    focusAfterReply();
+  }
+
   function startFlow(flow) {
     clearActions();
     addRow('me', flow.title);
@@ -793,14 +1121,14 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function renderChecklist(step) {
     const cl = step.checklist;
     const fields = new Map();
-    const node = h('form', { class: 'card', novalidate: true, 'aria-label': cl.title || 'Details' });
+    const node = h('form', { class: 'card', novalidate: true, 'aria-label': cl.title || t('details') });
     if (cl.title) node.append(h('h3', { text: cl.title }));
     for (const f of cl.fields || []) {
       const id = `dfl-f${++fieldSeq}`;
       const errId = `${id}-err`;
       let control;
       if (f.kind === 'choice') {
-        control = h('select', { id, name: f.id }, h('option', { value: '', text: 'Choose…' }), ...(f.options || []).map((o) => h('option', { value: o, text: o })));
+        control = h('select', { id, name: f.id }, h('option', { value: '', text: t('choose') }), ...(f.options || []).map((o) => h('option', { value: o, text: o })));
       } else {
         const type = f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : 'text';
         control = h('input', { id, name: f.id, type, autocomplete: type === 'email' ? 'email' : 'off' });
@@ -823,7 +1151,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       );
       fields.set(f.id, { control, err, errId });
     }
-    node.append(h('button', { type: 'submit', class: 'primary' }, 'Send details'));
+    node.append(h('button', { type: 'submit', class: 'primary' }, t('sendDetails')));
     node.addEventListener('submit', (e) => {
       e.preventDefault();
       const values = {};
@@ -833,7 +1161,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       const errs = reply.errors || {};
       if (!Object.keys(errs).length) {
         clearActions();
-        addRow('me', 'I sent the details.');
+        addRow('me', t('sentDetails'));
       }
       render(reply);
       if (!Object.keys(errs).length) focusAfterReply();
@@ -866,6 +1194,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     const a = callEngine(() => engine.openArticle(id, Date.now()));
     if (!a) return;
     article = { id, opener };
+    track('article_opened', convo.id, { article: id, lang: lang() });
     artTitle.textContent = a.title;
     artBody.innerHTML = a.html || ''; // sanitised at build time
     for (const link of artBody.querySelectorAll('a[href]')) {
@@ -874,12 +1203,12 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     }
     artLink.replaceChildren();
     if (a.url) {
-      artLink.append(h('a', { class: 'fulllink', href: a.url, target: '_blank', rel: 'noopener noreferrer' }, 'Open this article in a new tab', icon('external')));
+      artLink.append(h('a', { class: 'fulllink', href: a.url, target: '_blank', rel: 'noopener noreferrer' }, t('newTab'), icon('external')));
     }
     helped.replaceChildren(
-      h('p', { text: 'Did this help?' }),
-      h('button', { type: 'button', class: 'ghost', onclick: () => feedback(true) }, 'Yes'),
-      h('button', { type: 'button', class: 'ghost', onclick: () => feedback(false) }, 'No')
+      h('p', { text: t('didHelp') }),
+      h('button', { type: 'button', class: 'ghost', onclick: () => feedback(true) }, t('yes')),
+      h('button', { type: 'button', class: 'ghost', onclick: () => feedback(false) }, t('no'))
     );
     logScroll = log.scrollTop;
     clearSuggest();
@@ -904,7 +1233,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     const id = article && article.id;
     closeArticle(false);
     if (!id) return;
-    addRow('me', yes ? 'That helped.' : "That didn't help.");
+    addRow('me', yes ? t('helped') : t('notHelped'));
+    track(yes ? 'helped' : 'not_helped', convo.id, { article: id, lang: lang() });
     render(callEngine(() => engine.feedback(id, yes, Date.now())));
     focusAfterReply();
   }
@@ -920,7 +1250,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function updateSuggest() {
     suggestFrame = 0;
     const text = input.value.trim();
-    if (!engine || handoff || text.length < 2) return clearSuggest();
+    if (!engine || handoff || !text) return clearSuggest();
     let list = [];
     try {
       list = (engine.suggest(text) || []).slice(0, 3);
@@ -930,6 +1260,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     const key = list.map((s) => s.id).join('\n');
     if (key === suggestKey) return;
     suggestKey = key;
+    if (key && key !== shownSuggestions) track('suggestions_shown', convo.id, { lang: lang() });
+    shownSuggestions = key;
     suggest.replaceChildren(
       ...list.map((s) => h('button', { type: 'button', class: 'chip', onclick: (e) => openArticle(s.id, input) }, icon('doc'), s.title))
     );
@@ -951,18 +1283,25 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     save();
     withEngine(() => {
       if (failed) {
-        if (!handoff) addRow('bot', 'I can\'t look up answers right now. Press "Talk to a person" and we\'ll get back to you.');
+        if (!handoff) addRow('bot', t('cantLookUp'));
         save();
         return;
       }
       clearActions();
-      render(callEngine(() => engine.say(text, Date.now())));
+      const reply = callEngine(() => engine.say(text, Date.now()));
+      track('question', convo.id, { lang: lang() });
+      const confident = reply && (reply.handoff || reply.step || (reply.sure !== false && (reply.articles || []).length));
+      // The question feeds the knowledge-gap report; card numbers never leave the browser.
+      if (reply && !confident) track('unanswered', convo.id, { text: maskCardNumbers(text).text.slice(0, 300), lang: lang() });
+      render(reply);
     });
     input.focus();
   });
 
   humanBtn.addEventListener('click', () => {
     if (article) closeArticle(false);
+    // Still loading (a slow network): the visitor need not wait to reach a person.
+    if (!engine && !failed) return contactForm();
     withEngine(() => {
       if (handoff) return;
       if (failed || !engine) return contactForm();
@@ -991,7 +1330,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     if (!ticket) ticket = localTicket({ reason: info.reason, queue: info.queue, priority: info.priority });
     handoff = { ticket_id: ticket.id, queue: info.queue || ticket.queue, reason: info.reason || ticket.reason, priority: info.priority || ticket.priority };
     deliver(ticket, info.response_time);
-    emit('escalated', { ticket_id: handoff.ticket_id, queue: handoff.queue, reason: handoff.reason });
+    const rule = (ticket.rules_fired || [])[0];
+    emit('escalated', { ticket_id: handoff.ticket_id, queue: handoff.queue, reason: handoff.reason, rule: rule ? rule.rule_id : null });
   }
 
   function deliver(ticket, responseTime) {
@@ -1032,10 +1372,16 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   /** A schema-valid ticket built without the engine (it failed to load, or returned nothing). */
   function localTicket({ email = customer.email, message = '', reason, queue, priority } = {}) {
     const now = Date.now();
+    let cards = 0;
+    const masked = (text) => {
+      const out = maskCardNumbers(text);
+      cards += out.count;
+      return out.text;
+    };
     const transcript = convo.log
       .filter((m) => m.from === 'bot' || m.from === 'customer')
-      .map((m) => ({ at_ms: m.at || now, from: m.from, text: String(m.text) }));
-    if (message) transcript.push({ at_ms: now, from: 'customer', text: message });
+      .map((m) => ({ at_ms: m.at || now, from: m.from, text: masked(m.text) }));
+    if (message) transcript.push({ at_ms: now, from: 'customer', text: masked(message) });
     if (!transcript.length) transcript.push({ at_ms: now, from: 'customer', text: 'The visitor asked for a person.' });
     return {
       schema_version: 1,
@@ -1056,6 +1402,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       reason: reason || 'The help assistant could not load; the visitor asked for a person',
       needs_review: false,
       rules_fired: [],
+      redactions: { card_numbers: cards },
     };
   }
 
@@ -1074,17 +1421,17 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     const msgErr = h('p', { class: 'err', id: `${msgId}-err` });
     const node = h(
       'form',
-      { class: 'card contact', novalidate: true, 'aria-label': 'Contact a person' },
-      h('h3', { text: 'Leave a message for a person' }),
-      h('div', { class: 'field' }, h('div', {}, h('label', { for: emailId, text: 'Your email' }), h('span', { class: 'req', 'aria-hidden': 'true', text: '*' })), email, emailErr),
+      { class: 'card contact', novalidate: true, 'aria-label': t('contact') },
+      h('h3', { text: t('leaveMessage') }),
+      h('div', { class: 'field' }, h('div', {}, h('label', { for: emailId, text: t('email') }), h('span', { class: 'req', 'aria-hidden': 'true', text: '*' })), email, emailErr),
       h(
         'div',
         { class: 'field' },
-        h('div', {}, h('label', { for: msgId, text: asked ? 'Anything to add?' : 'How can we help?' }), asked ? null : h('span', { class: 'req', 'aria-hidden': 'true', text: '*' })),
+        h('div', {}, h('label', { for: msgId, text: asked ? t('addMore') : t('howHelp') }), asked ? null : h('span', { class: 'req', 'aria-hidden': 'true', text: '*' })),
         msg,
         msgErr
       ),
-      h('button', { type: 'submit', class: 'primary' }, 'Send to a person')
+      h('button', { type: 'submit', class: 'primary' }, t('sendPerson'))
     );
     const mark = (control, err, text) => {
       err.textContent = text;
@@ -1101,8 +1448,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     msg.addEventListener('input', () => msgErr.textContent && mark(msg, msgErr, ''));
     node.addEventListener('submit', (e) => {
       e.preventDefault();
-      const okEmail = mark(email, emailErr, EMAIL_RE.test(email.value.trim()) ? '' : 'Please enter your email address so we can reply.');
-      const okMsg = mark(msg, msgErr, asked || msg.value.trim() ? '' : 'Please tell us what you need help with.');
+      const okEmail = mark(email, emailErr, EMAIL_RE.test(email.value.trim()) ? '' : t('needEmail'));
+      const okMsg = mark(msg, msgErr, asked || msg.value.trim() ? '' : t('needMessage'));
       if (!okEmail) return email.focus();
       if (!okMsg) return msg.focus();
       customer.email = email.value.trim();
@@ -1118,10 +1465,58 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     email.value ? msg.focus() : email.focus();
   }
 
+  /* ---- a new conversation ---- */
+  function startNew() {
+    if (article) closeArticle(false);
+    clearSuggest();
+    log.replaceChildren();
+    try {
+      sessionStorage.removeItem(CONV_KEY);
+    } catch {
+      /* nothing saved */
+    }
+    convo = { id: uuid(), started: Date.now(), log: [] };
+    handoff = null;
+    lastReply = null;
+    prevStep = false;
+    form = null;
+    offlineNote = null;
+    humanBtn.hidden = false;
+    greet();
+    input.focus();
+    withEngine(() => {
+      if (!engine) return save();
+      const reply = callEngine(() => engine.start({ id: convo.id, lang: lang(), customer: { ...customer }, page: pageInfo(), now: Date.now() }));
+      started = Boolean(reply);
+      render(reply, { skipGreeting: true });
+      save();
+    });
+  }
+
+  /* ---- the on-screen keyboard ---- */
+  // Full screen on phones: the panel follows the visual viewport, which shrinks when the
+  // keyboard opens, so the input stays above the keyboard.
+  const vv = globalThis.visualViewport;
+  const phone = globalThis.matchMedia && matchMedia('(max-width: 479px)');
+  function fitViewport() {
+    if (vv && phone && phone.matches && !panel.hidden) {
+      panel.style.top = `${vv.offsetTop}px`;
+      panel.style.height = `${vv.height}px`;
+      panel.style.bottom = 'auto';
+    } else {
+      panel.style.top = panel.style.height = panel.style.bottom = '';
+    }
+  }
+  if (vv) {
+    vv.addEventListener('resize', fitViewport);
+    vv.addEventListener('scroll', fitViewport);
+  }
+
   /* ---- open / close ---- */
   function open() {
     if (!panel.hidden) return input.focus();
     panel.hidden = false;
+    fitViewport();
     launcher.hidden = true;
     launcher.setAttribute('aria-expanded', 'true');
     if (!booted) boot();
@@ -1139,10 +1534,22 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     if (hadFocus) launcher.focus();
   }
 
+  const FOCUSABLE = 'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !e.defaultPrevented) {
       e.stopPropagation();
       close(true);
+    } else if (e.key === 'Tab') {
+      // Focus stays in the open panel: Tab from the last control goes to the first.
+      const items = [...panel.querySelectorAll(FOCUSABLE)].filter((el) => !el.disabled && el.getClientRects().length);
+      if (!items.length) return;
+      const active = root.activeElement;
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (e.shiftKey ? active === first || !panel.contains(active) : active === last || !panel.contains(active)) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      }
     }
   });
 
@@ -1156,6 +1563,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
         return close(false);
       case 'toggle':
         return panel.hidden ? open() : close(false);
+      case 'new':
+        return startNew();
       case 'identify':
         if (a && typeof a === 'object') {
           for (const k of ['email', 'name', 'tier']) if (k in a) customer[k] = str(a[k]);

@@ -10,8 +10,9 @@ mod flow;
 mod markdown;
 mod rule_tests;
 mod rules;
-mod settings;
+pub(crate) mod settings;
 mod source;
+mod synonyms;
 
 pub use article::CATEGORIES;
 pub use rule_tests::{LocatedCase, RuleCase};
@@ -37,20 +38,7 @@ pub struct Compiled {
 /// Reads every file of the knowledge base in `dir` and checks it whole.
 pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     let mut errors = Vec::new();
-    let read = |name: &str, errors: &mut Vec<KbError>| -> Option<Source> {
-        let path = dir.join(name);
-        match fs::read_to_string(&path) {
-            Ok(text) => Some(Source::new(&path, text)),
-            Err(e) => {
-                errors.push(KbError {
-                    file: path,
-                    line: 1,
-                    message: format!("cannot read: {e}"),
-                });
-                None
-            }
-        }
-    };
+    let read = |name: &str, errors: &mut Vec<KbError>| read_path(&dir.join(name), errors);
     let mut hasher = Sha256::new();
     let mut hash_source = |s: &Source| {
         hasher.update(
@@ -90,9 +78,24 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         .as_ref()
         .map(|s| rule_tests::parse(s, &mut errors))
         .unwrap_or_default();
-    for s in [&settings_src, &rules_src, &checklists_src, &cases_src]
-        .into_iter()
-        .flatten()
+    let synonyms_src = dir
+        .join("synonyms.toml")
+        .exists()
+        .then(|| read("synonyms.toml", &mut errors))
+        .flatten();
+    let synonyms = synonyms_src
+        .as_ref()
+        .map(|s| synonyms::parse(s, &mut errors))
+        .unwrap_or_default();
+    for s in [
+        &settings_src,
+        &rules_src,
+        &checklists_src,
+        &cases_src,
+        &synonyms_src,
+    ]
+    .into_iter()
+    .flatten()
     {
         hash_source(s);
     }
@@ -199,6 +202,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         flows: flows.into_iter().map(|(_, f)| f.flow).collect(),
         rules,
         checklists,
+        synonyms,
     };
     Ok(Compiled {
         kb,
@@ -267,6 +271,7 @@ fn check_no_stray_files(dir: &Path, errors: &mut Vec<KbError>) {
         "rules.toml",
         "checklists.toml",
         "rule-tests.toml",
+        "synonyms.toml",
         "articles",
         "flows",
         "README.md",

@@ -5,9 +5,11 @@
 //! every action returns a [`Reply`] for the widget to render.
 
 mod details;
+mod redact;
 mod reply;
 mod strings;
 
+pub use redact::mask_card_numbers;
 pub use reply::{ArticleView, ChecklistView, FlowOffer, HandoffView, Reply, StepView, Suggestion};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +22,8 @@ use crate::escalation::Context;
 use crate::model::{Outcome, Priority, StepInput};
 use crate::search::{EntryKind, Match};
 use crate::ticket::{
-    self, ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, Ticket,
+    self, ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, Redactions,
+    Ticket,
 };
 
 /// A message longer than this is kept truncated in the transcript (a 100 KB paste must
@@ -91,6 +94,17 @@ pub struct Conversation {
     customer_messages: u32,
     status: Status,
     handoff: Option<Handoff>,
+    /// What was masked in the visitor's text before it was recorded.
+    #[serde(default)]
+    redactions: Redactions,
+    /// Self-service was offered once in place of a person (routes with
+    /// `self_service_first`); asking again hands off.
+    #[serde(default)]
+    self_service_offered: bool,
+    /// The tier changed after the chat started (`Deflect('identify')`): tier rules look
+    /// at the next message as if it were the first.
+    #[serde(default)]
+    tier_changed: bool,
 }
 
 impl Conversation {
@@ -114,6 +128,9 @@ impl Conversation {
             customer_messages: 0,
             status: Status::Open,
             handoff: None,
+            redactions: Redactions::default(),
+            self_service_offered: false,
+            tier_changed: false,
         };
         let mut reply = Reply {
             sure: true,
@@ -138,12 +155,14 @@ impl Conversation {
 
     /// Identifies the visitor after the chat started (`Deflect('identify', …)`).
     pub fn identify(&mut self, customer: Customer) {
+        self.tier_changed |= customer.tier != self.customer.tier;
         self.customer = customer;
     }
 
     /// A message typed by the visitor.
     pub fn say(&mut self, engine: &Engine, text: &str, now: u64) -> Result<Reply> {
-        let text = text.trim();
+        let text = self.redact(text.trim());
+        let text = text.as_str();
         let mut reply = Reply {
             sure: true,
             ..Reply::default()
@@ -161,8 +180,9 @@ impl Conversation {
         let ctx = Context {
             tier: self.customer.tier.as_deref(),
             troubleshooting_suggested: self.troubleshooting_suggested,
-            first_message: self.customer_messages == 1,
+            first_message: self.customer_messages == 1 || self.tier_changed,
         };
+        self.tier_changed = false;
         let firings = engine.rules().evaluate(text, ctx);
         if let Some(first) = firings.first() {
             let reason = first.fired.reason.clone();
@@ -251,7 +271,11 @@ impl Conversation {
             step.prompt.clone(),
             then.clone(),
         );
-        match details::validate(checklist, values) {
+        let values: BTreeMap<String, String> = values
+            .iter()
+            .map(|(k, v)| (k.clone(), self.redact(v)))
+            .collect();
+        match details::validate(checklist, &values) {
             Err(errors) => {
                 let mut reply = self.step_reply(engine)?;
                 reply.messages = vec![strings::DETAILS_INVALID.to_string()];
@@ -296,15 +320,7 @@ impl Conversation {
             step_id: flow.start.clone(),
             history: Vec::new(),
         });
-        let mut reply = self.step_reply(engine)?;
-        let prompt = reply
-            .step
-            .as_ref()
-            .map(|s| s.prompt.clone())
-            .unwrap_or_default();
-        reply.messages.clear();
-        self.bot(&mut reply, prompt, now);
-        Ok(reply)
+        self.show_step(engine, now)
     }
 
     /// "Back" within a flow.
@@ -316,15 +332,18 @@ impl Conversation {
         if let Some(previous) = position.history.pop() {
             position.step_id = previous;
         }
-        let mut reply = self.step_reply(engine)?;
-        let prompt = reply
-            .step
+        self.show_step(engine, now)
+    }
+
+    /// "Start over": back to the first step of the running flow. The answers given so
+    /// far stay in the flow path, so a human still sees everything that was tried.
+    pub fn start_over(&mut self, engine: &Engine, now: u64) -> Result<Reply> {
+        let flow_id = self
+            .position
             .as_ref()
-            .map(|s| s.prompt.clone())
-            .unwrap_or_default();
-        reply.messages.clear();
-        self.bot(&mut reply, prompt, now);
-        Ok(reply)
+            .map(|p| p.flow_id.clone())
+            .ok_or_else(|| Error::State("no flow is running".into()))?;
+        self.start_flow(engine, &flow_id, now)
     }
 
     /// The visitor opened a suggested article.
@@ -418,6 +437,10 @@ impl Conversation {
             let line =
                 strings::already_handed_off(&engine.kb().settings.response_time, &self.reference());
             self.bot(&mut reply, line, now);
+        } else if let Some(flows) = self.self_service_to_offer(engine) {
+            self.self_service_offered = true;
+            reply.flows = flows;
+            self.bot(&mut reply, strings::SELF_SERVICE_FIRST.to_string(), now);
         } else {
             self.hand_off(
                 engine,
@@ -452,6 +475,7 @@ impl Conversation {
             reason: handoff.reason.clone(),
             needs_review: handoff.needs_review,
             rules_fired: self.rules_fired.clone(),
+            redactions: self.redactions,
         })
     }
 
@@ -467,15 +491,7 @@ impl Conversation {
                         .history
                         .push(std::mem::replace(&mut position.step_id, step_id));
                 }
-                let mut reply = self.step_reply(engine)?;
-                let prompt = reply
-                    .step
-                    .as_ref()
-                    .map(|s| s.prompt.clone())
-                    .unwrap_or_default();
-                reply.messages.clear();
-                self.bot(&mut reply, prompt, now);
-                return Ok(reply);
+                return self.show_step(engine, now);
             }
             Outcome::Article(id) => {
                 self.position = None;
@@ -573,6 +589,31 @@ impl Conversation {
         reply.messages.push(intro.to_string());
     }
 
+    /// The flows to try before a person when the conversation's route says
+    /// `self_service_first` and the visitor has not tried anything yet; offered once.
+    fn self_service_to_offer(&self, engine: &Engine) -> Option<Vec<FlowOffer>> {
+        let tried = !self.flow_path.is_empty() || self.articles_shown.iter().any(|a| a.opened);
+        if self.self_service_offered || tried {
+            return None;
+        }
+        let route = engine.rules().route(&self.tags, false, std::iter::empty());
+        if !route.self_service_first {
+            return None;
+        }
+        let flows: Vec<FlowOffer> = engine
+            .kb()
+            .flows
+            .iter()
+            .filter(|f| f.tags.iter().any(|t| self.tags.contains(t)))
+            .take(2)
+            .map(|f| FlowOffer {
+                id: f.id.clone(),
+                title: f.title.clone(),
+            })
+            .collect();
+        (!flows.is_empty()).then_some(flows)
+    }
+
     /// A confident article match tells us what the conversation is about.
     fn adopt_article_context(&mut self, engine: &Engine, article_id: &str) {
         if let Some(article) = engine.kb().article(article_id) {
@@ -649,6 +690,19 @@ impl Conversation {
         Ok((flow, step))
     }
 
+    /// The current step as the bot's next line (recorded in the transcript).
+    fn show_step(&mut self, engine: &Engine, now: u64) -> Result<Reply> {
+        let mut reply = self.step_reply(engine)?;
+        reply.messages.clear();
+        let prompt = reply
+            .step
+            .as_ref()
+            .map(|s| s.prompt.clone())
+            .unwrap_or_default();
+        self.bot(&mut reply, prompt, now);
+        Ok(reply)
+    }
+
     fn step_reply(&self, engine: &Engine) -> Result<Reply> {
         let (flow, step) = self.current_step(engine)?;
         let (choices, checklist) = match &step.input {
@@ -691,6 +745,13 @@ impl Conversation {
             }),
             ..Reply::default()
         })
+    }
+
+    /// Masks card numbers in the visitor's text before it is recorded anywhere.
+    fn redact(&mut self, text: &str) -> String {
+        let (masked, count) = mask_card_numbers(text);
+        self.redactions.card_numbers += count;
+        masked
     }
 
     fn customer_said(&mut self, text: &str, now: u64) {

@@ -10,6 +10,7 @@ pub const SOLVED: &str = "Great — glad that's sorted! Anything else?";
 pub const TRY_NEXT: &str = "Sorry about that. Let's try something else:";
 pub const MISSES_REASON: &str = "Suggested answers did not help";
 pub const HUMAN_REQUESTED: &str = "Visitor asked to talk to a person";
+pub const SELF_SERVICE_FIRST: &str = "Most problems like this are fixed in a minute with these steps. If they don't help, press \u{201c}Talk to a person\u{201d} again and I'll pass this on.";
 pub const DETAILS_INVALID: &str = "Please check the highlighted details.";
 
 pub fn handed_off(brand: &str, response_time: &str, reference: &str) -> String {

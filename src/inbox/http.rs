@@ -38,12 +38,15 @@ pub struct InboxOptions {
 
 /// Builds the inbox application.
 pub fn router(store: Store, options: InboxOptions) -> Router {
-    let mut api = Router::new().route("/api/tickets", get(list_tickets).post(create_ticket));
+    let mut api = Router::new()
+        .route("/api/tickets", get(list_tickets).post(create_ticket))
+        .merge(super::events::routes());
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
     }
     let app = Router::new()
         .route("/inbox", get(inbox_page))
+        .merge(super::insights::routes())
         .merge(api)
         .with_state(store);
     match options.site_dir {

@@ -7,7 +7,9 @@
 //! for the embedding site), and so that contract has an executable reference.
 
 mod body;
+pub mod events;
 mod http;
+pub mod insights;
 mod page;
 mod store;
 

@@ -59,6 +59,7 @@ pub fn render(tickets: &[StoredTicket]) -> String {
         tickets.len(),
         if tickets.len() == 1 { "" } else { "s" }
     );
+    html.push_str("<p><a href=\"/inbox/insights\">Insights: deflection rate, handoffs, knowledge gaps →</a></p>\n");
     if tickets.is_empty() {
         html.push_str("<p class=\"empty\">No tickets yet.</p>\n");
     }

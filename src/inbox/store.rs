@@ -168,7 +168,7 @@ impl Store {
 
     /// A panic while holding the lock cannot leave a half-written ticket (each write is
     /// one autocommitted statement), so a poisoned lock is safe to keep using.
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

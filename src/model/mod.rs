@@ -27,6 +27,15 @@ pub struct Kb {
     pub flows: Vec<Flow>,
     pub rules: RuleSet,
     pub checklists: Vec<Checklist>,
+    /// Phrases that mean the same to customers (`kb/synonyms.toml`), used by search.
+    pub synonyms: Vec<SynonymGroup>,
+}
+
+/// Phrases customers use for the same thing, in one language.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SynonymGroup {
+    pub lang: String,
+    pub phrases: Vec<String>,
 }
 
 impl Kb {

@@ -45,8 +45,19 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
             );
         }
         writer.add_document(doc)?;
+        for question in &entry.questions {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(ord, i as u64);
+            doc.add_text(text(schema::QUESTION)?, analysis::normalize(question, lang));
+            writer.add_document(doc)?;
+        }
     }
     writer.commit()?;
+    // One segment: a question then walks each posting list once, however large the KB.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     let directory = index.directory();
     let mut paths: Vec<_> = directory.list_managed_files().into_iter().collect();
@@ -64,5 +75,23 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
             .map_err(tantivy::TantivyError::from)?;
         files.push((name, bytes));
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    files.push((
+        super::expansion::FILE.to_string(),
+        expansion_bytes(&entries),
+    ));
     Ok(files)
+}
+
+/// The meaning-based expansion table for the KB's English words.
+#[cfg(not(target_arch = "wasm32"))]
+fn expansion_bytes(entries: &[super::entries::Entry]) -> Vec<u8> {
+    use super::expansion;
+    let mut analyzer = analysis::analyzer("en");
+    let vocabulary = entries
+        .iter()
+        .filter(|e| e.lang == "en")
+        .flat_map(|e| analysis::terms(&mut analyzer, &e.summary, "en"))
+        .collect();
+    postcard::to_allocvec(&expansion::for_vocabulary(&vocabulary)).unwrap_or_default()
 }

@@ -23,6 +23,11 @@ pub struct Entry {
     pub lang: String,
     /// The customer-facing text that describes it: title, questions, keywords.
     pub summary: String,
+    /// Each example question on its own (the title counts as one), for
+    /// nearest-question matching.
+    pub questions: Vec<String>,
+    /// Author-given keywords.
+    pub keywords: Vec<String>,
     /// Body text; empty when opened from a bundle (bodies are indexed, not shipped).
     pub body: String,
     /// Analysed terms of `summary`, for confidence.
@@ -37,6 +42,8 @@ pub fn entries(kb: &Kb) -> Vec<Entry> {
         title: a.title.clone(),
         lang: a.lang.clone(),
         summary: join(&a.title, &a.questions, &a.keywords),
+        questions: with_title(&a.title, &a.questions),
+        keywords: a.keywords.clone(),
         body: a.body_text.clone(),
         terms: HashSet::new(),
     });
@@ -46,6 +53,8 @@ pub fn entries(kb: &Kb) -> Vec<Entry> {
         title: f.title.clone(),
         lang: f.lang.clone(),
         summary: join(&f.title, &f.questions, &[]),
+        questions: with_title(&f.title, &f.questions),
+        keywords: Vec::new(),
         body: String::new(),
         terms: HashSet::new(),
     });
@@ -59,6 +68,14 @@ fn join(title: &str, questions: &[String], keywords: &[String]) -> String {
         s.push_str(q);
     }
     s
+}
+
+fn with_title(title: &str, questions: &[String]) -> Vec<String> {
+    std::iter::once(title)
+        .chain(questions.iter().map(String::as_str))
+        .filter(|q| !q.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Languages present, sorted, for the schema.

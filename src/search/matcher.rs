@@ -15,6 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
 use super::entries::{Entry, EntryKind, entries};
+use super::expansion::{self, Expansion};
 use super::schema;
 use crate::analysis;
 use crate::error::{Error, Result};
@@ -39,17 +40,56 @@ pub struct SearchIndex {
     entries: Vec<Entry>,
     /// Per language: how many entries use each term, for term weights.
     doc_freq: HashMap<String, HashMap<String, u32>>,
-    /// Per language: all terms, sorted, for prefix completion while typing.
+    /// Per language: how many entries there are, for term weights.
+    entry_counts: HashMap<String, u32>,
+    /// Per language: all terms, sorted, for prefix completion and typo fixes.
     vocabulary: HashMap<String, Vec<String>>,
+    /// Per language: groups of phrases that mean the same.
+    synonyms: HashMap<String, Vec<Vec<Phrase>>>,
+    /// Per language: the KB's words for the customer's, by meaning.
+    expansion: Expansion,
     analyzers: RefCell<HashMap<String, TextAnalyzer>>,
     default_lang: String,
+    features: Features,
+}
+
+/// The parts of matching beyond plain term scoring, each on by default; turned off
+/// one by one only to measure what each is worth (`examples/banking77.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// Also score each entry by its best-matching example question.
+    pub nearest_question: bool,
+    /// Search the synonyms of `kb/synonyms.toml` phrases.
+    pub synonyms: bool,
+    /// Search the KB's nearest word for a word it does not know.
+    pub typos: bool,
+    /// Search the KB's words of similar meaning (`data/word-neighbours.tsv.gz`).
+    pub meaning: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features {
+            nearest_question: true,
+            synonyms: true,
+            typos: true,
+            meaning: true,
+        }
+    }
 }
 
 impl SearchIndex {
     /// Opens index files (from a bundle) in memory, read-only, without threads.
     pub fn open(kb: &Kb, files: &[(String, Vec<u8>)]) -> Result<Self> {
         let directory = RamDirectory::create();
+        let mut expansion = Expansion::default();
         for (path, bytes) in files {
+            if path == expansion::FILE {
+                expansion = postcard::from_bytes(bytes).map_err(|e| {
+                    Error::CorruptBundle(format!("cannot read the expansion table: {e}"))
+                })?;
+                continue;
+            }
             directory
                 .atomic_write(Path::new(path), bytes)
                 .map_err(|e| Error::CorruptBundle(format!("cannot load index file {path}: {e}")))?;
@@ -64,6 +104,7 @@ impl SearchIndex {
         let mut analyzers: HashMap<String, TextAnalyzer> = HashMap::new();
         let mut entries = entries(kb);
         let mut doc_freq: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        let mut entry_counts: HashMap<String, u32> = HashMap::new();
         for entry in &mut entries {
             let analyzer = analyzers
                 .entry(entry.lang.clone())
@@ -71,6 +112,7 @@ impl SearchIndex {
             entry.terms = analysis::terms(analyzer, &entry.summary, &entry.lang)
                 .into_iter()
                 .collect();
+            *entry_counts.entry(entry.lang.clone()).or_default() += 1;
             let df = doc_freq.entry(entry.lang.clone()).or_default();
             for term in &entry.terms {
                 *df.entry(term.clone()).or_default() += 1;
@@ -89,9 +131,13 @@ impl SearchIndex {
             schema,
             entries,
             doc_freq,
+            entry_counts,
             vocabulary,
+            synonyms: analysed_synonyms(kb),
+            expansion,
             analyzers: RefCell::new(analyzers),
             default_lang: kb.settings.default_lang.clone(),
+            features: Features::default(),
         })
     }
 
@@ -110,7 +156,7 @@ impl SearchIndex {
     pub fn search(&self, text: &str, lang: &str, limit: usize) -> Result<Vec<Match>> {
         let lang = self.resolve_lang(lang);
         let terms = self.query_terms(text, &lang);
-        self.run(&terms, &[], &lang, limit)
+        self.run(text, &terms, &[], &lang, limit)
     }
 
     /// Suggestions while typing: the last word may be unfinished, so it also matches
@@ -145,14 +191,24 @@ impl SearchIndex {
                 terms.pop();
             }
         }
-        self.run(&terms, &completions, &lang, limit)
+        self.run(text, &terms, &completions, &lang, limit)
+    }
+
+    /// Turns parts of matching on or off (for measuring them).
+    pub fn set_features(&mut self, features: Features) {
+        self.features = features;
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 
     pub fn entry_count(&self) -> usize {
         self.entries.len()
     }
 
-    fn query_terms(&self, text: &str, lang: &str) -> Vec<String> {
+    /// The question's analysed terms, distinct, in order, bounded.
+    pub(super) fn query_terms(&self, text: &str, lang: &str) -> Vec<String> {
         let mut analyzers = self.analyzers.borrow_mut();
         let analyzer = analyzers
             .entry(lang.to_string())
@@ -165,62 +221,207 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The question's terms with what they stand for in this KB: synonyms of the KB's
+    /// support vocabulary, and the KB's own words for misspelt ones.
+    pub(super) fn expand(&self, text: &str, terms: &[String], lang: &str) -> Vec<Weighted> {
+        let mut out: Vec<Weighted> = terms
+            .iter()
+            .map(|t| Weighted {
+                term: t.clone(),
+                weight: 1.0,
+                via: Via::Asked,
+            })
+            .collect();
+        let known = |t: &str| self.doc_freq.get(lang).is_some_and(|df| df.contains_key(t));
+        let words = analysis::plain_words(text, lang);
+        let synonyms = self.synonyms.get(lang).filter(|_| self.features.synonyms);
+        for group in synonyms.into_iter().flatten() {
+            let Some(found) = group.iter().find(|phrase| phrase.occurs_in(terms, &words)) else {
+                continue;
+            };
+            for phrase in group.iter().filter(|p| *p != found) {
+                for term in &phrase.terms {
+                    if !out.iter().any(|w| w.term == *term) && known(term) {
+                        out.push(Weighted {
+                            term: term.clone(),
+                            weight: SYNONYM_WEIGHT,
+                            via: Via::Synonym(found.words.join(" ")),
+                        });
+                    }
+                }
+            }
+        }
+        for term in terms.iter().filter(|_| self.features.meaning) {
+            for (near, similarity) in self.expansion.neighbours(lang, term) {
+                if !out.iter().any(|w| w.term == near) {
+                    out.push(Weighted {
+                        term: near.to_string(),
+                        weight: MEANING_WEIGHT * similarity,
+                        via: Via::Meaning(term.clone()),
+                    });
+                }
+            }
+        }
+        if let Some(words) = self.vocabulary.get(lang).filter(|_| self.features.typos) {
+            for term in terms.iter().filter(|t| !known(t)) {
+                for near in nearest_words(term, words) {
+                    if !out.iter().any(|w| w.term == near) {
+                        out.push(Weighted {
+                            term: near,
+                            weight: TYPO_WEIGHT,
+                            via: Via::Typo(term.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        // Added words that most entries use tell little and cost the most to search;
+        // beyond a few, added words only slow a long question down.
+        let n = *self.entry_counts.get(lang).unwrap_or(&0) as f32;
+        let df = |t: &str| {
+            self.doc_freq
+                .get(lang)
+                .and_then(|df| df.get(t))
+                .copied()
+                .unwrap_or(0) as f32
+        };
+        let (asked, mut added): (Vec<Weighted>, Vec<Weighted>) =
+            out.into_iter().partition(|w| w.via == Via::Asked);
+        added.retain(|w| df(&w.term) <= n * COMMON_SHARE);
+        added.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        added.truncate(MAX_ADDED_TERMS);
+        asked.into_iter().chain(added).collect()
+    }
+
     fn run(
         &self,
+        text: &str,
         terms: &[String],
         alternatives: &[String],
         lang: &str,
         limit: usize,
     ) -> Result<Vec<Match>> {
-        if (terms.is_empty() && alternatives.is_empty()) || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let Some(fields) = schema::text_fields(&self.schema, lang) else {
-            return Ok(Vec::new());
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (term, weight) in terms
+        let mut weighted = self.expand(text, terms, lang);
+        weighted.extend(alternatives.iter().map(|t| Weighted {
+            term: t.clone(),
+            weight: COMPLETION_WEIGHT,
+            via: Via::Completion,
+        }));
+        let scored = self.score(&weighted, lang)?;
+        let mut matches: Vec<Match> = scored
             .iter()
-            .map(|t| (t, 1.0))
-            .chain(alternatives.iter().map(|t| (t, 0.6)))
-        {
-            for (field, boost) in &fields {
-                let query = TermQuery::new(
-                    Term::from_field_text(*field, term),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), boost * weight)),
-                ));
-            }
-        }
-        let searcher = self.reader.searcher();
-        let hits = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit.max(2)).order_by_score(),
-        )?;
-        let mut matches = Vec::with_capacity(hits.len());
-        for (score, address) in &hits {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64(schema::ORD)?;
-            let Some(ord) = column.first(address.doc_id) else {
-                continue;
-            };
-            let entry = &self.entries[ord as usize];
-            matches.push(Match {
-                kind: entry.kind,
-                id: entry.id.clone(),
-                title: entry.title.clone(),
-                score: *score,
-                confidence: 0.0,
-            });
-        }
-        self.assign_confidence(&mut matches, terms, !alternatives.is_empty(), lang);
+            .take(limit.max(2))
+            .map(|(ord, score)| {
+                let entry = &self.entries[*ord];
+                Match {
+                    kind: entry.kind,
+                    id: entry.id.clone(),
+                    title: entry.title.clone(),
+                    score: *score,
+                    confidence: 0.0,
+                }
+            })
+            .collect();
+        let top_ord = scored.first().map(|(ord, _)| *ord);
+        self.assign_confidence(
+            &mut matches,
+            top_ord,
+            &weighted,
+            !alternatives.is_empty(),
+            lang,
+        );
         matches.truncate(limit);
         Ok(matches)
+    }
+
+    /// Entries ranked by how well the whole entry matches plus how well its best
+    /// example question does, each relative to the best of its kind for this question.
+    fn score(&self, weighted: &[Weighted], lang: &str) -> Result<Vec<(usize, f32)>> {
+        if weighted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (Some(fields), Some(question_field)) = (
+            schema::text_fields(&self.schema, lang),
+            schema::question_field(&self.schema, lang),
+        ) else {
+            return Ok(Vec::new());
+        };
+        let term_query = |field, w: &Weighted, boost: f32| -> (Occur, Box<dyn Query>) {
+            let query = TermQuery::new(
+                Term::from_field_text(field, &w.term),
+                IndexRecordOption::WithFreqs,
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), boost * w.weight)),
+            )
+        };
+        let body = self
+            .schema
+            .get_field(&schema::field_name("body", lang))
+            .ok();
+        let whole = BooleanQuery::new(
+            weighted
+                .iter()
+                .flat_map(|w| {
+                    // Added words are looked for where authors put customer wording, not
+                    // in bodies: as good a signal and far fewer postings to walk.
+                    let asked = w.via == Via::Asked;
+                    fields
+                        .iter()
+                        .filter(move |(f, _)| asked || Some(*f) != body)
+                        .map(move |(f, b)| term_query(*f, w, *b))
+                })
+                .collect(),
+        );
+        let nearest = BooleanQuery::new(
+            weighted
+                .iter()
+                .map(|w| term_query(question_field, w, 1.0))
+                .collect(),
+        );
+        let searcher = self.reader.searcher();
+        // The `ord` column of each segment, opened once per question.
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.fast_fields().u64(schema::ORD))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut combined: HashMap<usize, f32> = HashMap::new();
+        let question_share = if self.features.nearest_question {
+            QUESTION_SHARE
+        } else {
+            0.0
+        };
+        for (query, share, depth) in [
+            (&whole, 1.0, WHOLE_DEPTH),
+            (&nearest, question_share, QUESTION_DEPTH),
+        ] {
+            if share == 0.0 {
+                continue;
+            }
+            let hits = searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?;
+            let best = hits.first().map_or(0.0, |(s, _)| *s);
+            if best <= 0.0 {
+                continue;
+            }
+            let mut seen = HashSet::new();
+            for (score, address) in &hits {
+                let Some(ord) = columns
+                    .get(address.segment_ord as usize)
+                    .and_then(|column| column.first(address.doc_id))
+                else {
+                    continue;
+                };
+                let ord = ord as usize;
+                if ord < self.entries.len() && seen.insert(ord) {
+                    *combined.entry(ord).or_default() += share * score / best;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f32)> = combined.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(ranked)
     }
 
     /// Confidence of the top hit: the share of the question's weight (rarer words weigh
@@ -229,30 +430,38 @@ impl SearchIndex {
     fn assign_confidence(
         &self,
         matches: &mut [Match],
-        terms: &[String],
+        top_ord: Option<usize>,
+        weighted: &[Weighted],
         completing: bool,
         lang: &str,
     ) {
-        let Some(top) = matches.first() else { return };
-        let df = &self.doc_freq[lang];
-        let n = self.entries.iter().filter(|e| e.lang == lang).count() as f32;
-        let idf = |t: &String| {
-            let d = *df.get(t).unwrap_or(&0) as f32;
-            (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+        let (Some(top), Some(top_ord)) = (matches.first(), top_ord) else {
+            return;
         };
-        let entry_terms = &self
-            .entries
-            .iter()
-            .find(|e| e.id == top.id && e.kind == top.kind)
-            .map(|e| &e.terms);
-        let total: f32 = terms.iter().map(idf).sum();
-        let covered: f32 = terms
-            .iter()
-            .filter(|t| entry_terms.is_some_and(|s| s.contains(*t)))
-            .map(idf)
-            .sum();
+        let idf = |t: &str| self.idf(t, lang);
+        let entry = &self.entries[top_ord];
+        // A word stands for itself or, at a discount, through a synonym or a typo fix.
+        let asked: Vec<&Weighted> = weighted.iter().filter(|w| w.via == Via::Asked).collect();
+        let total: f32 = asked.iter().map(|w| idf(&w.term)).sum();
+        let covered = |terms: &HashSet<String>| -> f32 {
+            asked
+                .iter()
+                .map(|w| {
+                    if terms.contains(&w.term) {
+                        idf(&w.term)
+                    } else if weighted
+                        .iter()
+                        .any(|o| o.weight < 1.0 && o.stands_for(&w.term) && terms.contains(&o.term))
+                    {
+                        idf(&w.term) * SYNONYM_WEIGHT
+                    } else {
+                        0.0
+                    }
+                })
+                .sum()
+        };
         let coverage = if total > 0.0 {
-            covered / total
+            covered(&entry.terms) / total
         } else if completing {
             0.6
         } else {
@@ -273,5 +482,219 @@ impl SearchIndex {
                 0.0
             };
         }
+    }
+
+    /// How much a word tells entries of `lang` apart (BM25's idf over entries).
+    pub(super) fn idf(&self, term: &str, lang: &str) -> f32 {
+        let n = *self.entry_counts.get(lang).unwrap_or(&0) as f32;
+        let d = self
+            .doc_freq
+            .get(lang)
+            .and_then(|df| df.get(term))
+            .copied()
+            .unwrap_or(0) as f32;
+        (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+    }
+}
+
+/// The KB's synonym groups per language, each phrase analysed into terms.
+fn analysed_synonyms(kb: &Kb) -> HashMap<String, Vec<Vec<Phrase>>> {
+    let mut out: HashMap<String, Vec<Vec<Phrase>>> = HashMap::new();
+    for group in &kb.synonyms {
+        let mut analyzer = analysis::analyzer(&group.lang);
+        let phrases: Vec<Phrase> = group
+            .phrases
+            .iter()
+            .map(|p| Phrase {
+                terms: analysis::terms(&mut analyzer, p, &group.lang),
+                words: analysis::plain_words(p, &group.lang),
+            })
+            .filter(|p| !p.terms.is_empty())
+            .collect();
+        out.entry(group.lang.clone()).or_default().push(phrases);
+    }
+    out
+}
+
+/// How much a synonym counts next to the word the visitor typed.
+const SYNONYM_WEIGHT: f32 = 0.6;
+/// Added words (synonyms, typo fixes, similar meanings) used by more than this share
+/// of entries are not searched.
+const COMMON_SHARE: f32 = 0.25;
+/// At most this many added words per question.
+const MAX_ADDED_TERMS: usize = 8;
+/// How much a word of similar meaning counts (times its similarity).
+const MEANING_WEIGHT: f32 = 0.5;
+/// How much the KB's word for a misspelt one counts.
+const TYPO_WEIGHT: f32 = 0.8;
+/// How much a completion of the half-typed last word counts.
+const COMPLETION_WEIGHT: f32 = 0.6;
+/// Weight of the best example question next to the whole entry.
+const QUESTION_SHARE: f32 = 1.0;
+/// How many entries and question documents each half of the scoring looks at.
+const WHOLE_DEPTH: usize = 20;
+const QUESTION_DEPTH: usize = 40;
+
+/// A query term and why it is searched.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Weighted {
+    pub(super) term: String,
+    pub(super) weight: f32,
+    pub(super) via: Via,
+}
+
+impl Weighted {
+    fn stands_for(&self, asked: &str) -> bool {
+        match &self.via {
+            Via::Typo(original) | Via::Meaning(original) => original == asked,
+            Via::Synonym(phrase) => phrase.split(' ').any(|w| w == asked),
+            _ => false,
+        }
+    }
+}
+
+/// Where a query term comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Via {
+    /// The visitor wrote it.
+    Asked,
+    /// A synonym of the phrase the visitor wrote (kb/synonyms.toml).
+    Synonym(String),
+    /// A KB word close in meaning to this one (data/word-neighbours.tsv.gz).
+    Meaning(String),
+    /// The KB's word closest to one the KB does not know (probably misspelt).
+    Typo(String),
+    /// A completion of the last, unfinished word.
+    Completion,
+}
+
+/// A synonym phrase, as analysed terms and as plain lower-cased words.
+#[derive(Debug, Clone, PartialEq)]
+struct Phrase {
+    terms: Vec<String>,
+    words: Vec<String>,
+}
+
+impl Phrase {
+    /// A phrase of one word matches its stem ("refunds" → "refund"); a longer one
+    /// matches its words in order ("sign in", never "sign up").
+    fn occurs_in(&self, terms: &[String], words: &[String]) -> bool {
+        if self.words.len() == 1 && self.terms.len() == 1 {
+            terms.contains(&self.terms[0])
+        } else {
+            !self.words.is_empty() && words.windows(self.words.len()).any(|w| w == self.words)
+        }
+    }
+}
+
+/// The KB words within a typo of `word`: one edit for words of 4–7 letters, two from 8.
+fn nearest_words(word: &str, vocabulary: &[String]) -> Vec<String> {
+    let len = word.chars().count();
+    let max = match len {
+        0..=3 => return Vec::new(),
+        4..=7 => 1,
+        _ => 2,
+    };
+    let mut chars = word.chars();
+    let (first, second) = (chars.next(), chars.next());
+    // A typo rarely hits the first letter; checking it first keeps the scan cheap on
+    // large KBs (a swap of the first two letters is still found).
+    let mut best: Vec<(usize, &String)> = vocabulary
+        .iter()
+        .filter(|v| {
+            let mut c = v.chars();
+            let (f, s) = (c.next(), c.next());
+            f == first || (f == second && s == first)
+        })
+        .filter(|v| v.chars().count().abs_diff(len) <= max)
+        .filter_map(|v| bounded_edit_distance(word, v, max).map(|d| (d, v)))
+        .collect();
+    best.sort();
+    let Some(nearest) = best.first().map(|(d, _)| *d) else {
+        return Vec::new();
+    };
+    best.into_iter()
+        .take_while(|(d, _)| *d == nearest)
+        .take(2)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// Levenshtein distance (with adjacent swaps), or `None` if it exceeds `max`.
+fn bounded_edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return None;
+        }
+        before = std::mem::replace(&mut previous, current);
+    }
+    let d = previous[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_typos_and_gives_up_past_the_bound() {
+        assert_eq!(bounded_edit_distance("password", "password", 2), Some(0));
+        assert_eq!(bounded_edit_distance("pasword", "password", 2), Some(1));
+        assert_eq!(bounded_edit_distance("passowrd", "password", 2), Some(1));
+        assert_eq!(bounded_edit_distance("refnud", "refund", 1), Some(1));
+        assert_eq!(bounded_edit_distance("invoice", "subscription", 2), None);
+        assert_eq!(bounded_edit_distance("", "ab", 2), Some(2));
+    }
+
+    #[test]
+    fn only_words_of_four_letters_or_more_get_typo_fixes() {
+        let vocabulary: Vec<String> = ["card", "cart", "password", "refund"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(nearest_words("pasword", &vocabulary), ["password"]);
+        assert_eq!(nearest_words("refnd", &vocabulary), ["refund"]);
+        assert!(nearest_words("car", &vocabulary).is_empty());
+        assert_eq!(nearest_words("carx", &vocabulary), ["card", "cart"]);
+        assert!(nearest_words("zebra", &vocabulary).is_empty());
+    }
+
+    #[test]
+    fn a_multi_word_synonym_matches_its_words_in_order_only() {
+        let phrase = |text: &str| Phrase {
+            terms: analysis::terms(&mut analysis::analyzer("en"), text, "en"),
+            words: analysis::plain_words(text, "en"),
+        };
+        let asked = |text: &str| {
+            (
+                analysis::terms(&mut analysis::analyzer("en"), text, "en"),
+                analysis::plain_words(text, "en"),
+            )
+        };
+        let sign_in = phrase("sign in");
+        let (terms, words) = asked("I can't sign in to the app");
+        assert!(sign_in.occurs_in(&terms, &words));
+        let (terms, words) = asked("how do I sign up");
+        assert!(!sign_in.occurs_in(&terms, &words));
+        let refund = phrase("refund");
+        let (terms, words) = asked("Refunds?");
+        assert!(refund.occurs_in(&terms, &words));
     }
 }

@@ -3,9 +3,12 @@
 
 mod build;
 mod entries;
+pub mod expansion;
+mod explain;
 mod matcher;
 mod schema;
 
 pub use build::build_index_files;
 pub use entries::{Entry, EntryKind};
-pub use matcher::{Match, SearchIndex};
+pub use explain::{Explanation, WordMatch};
+pub use matcher::{Features, Match, SearchIndex};

@@ -18,6 +18,10 @@ pub const TEXT_FIELDS: &[(&str, f32)] = &[
     ("body", 0.4),
 ];
 
+/// A document per example question (its `ord` names the entry) holds the question in
+/// this field only, so the best-matching question of each entry is found cheaply.
+pub const QUESTION: &str = "question";
+
 pub fn field_name(base: &str, lang: &str) -> String {
     format!("{base}_{lang}")
 }
@@ -36,6 +40,10 @@ pub fn build(langs: &[String]) -> Schema {
                 TextOptions::default().set_indexing_options(indexing.clone()),
             );
         }
+        builder.add_text_field(
+            &field_name(QUESTION, lang),
+            TextOptions::default().set_indexing_options(indexing),
+        );
     }
     builder.build()
 }
@@ -51,4 +59,9 @@ pub fn text_fields(schema: &Schema, lang: &str) -> Option<Vec<(Field, f32)>> {
                 .map(|f| (f, *boost))
         })
         .collect()
+}
+
+/// The per-question field of `lang`, if the index has that language.
+pub fn question_field(schema: &Schema, lang: &str) -> Option<Field> {
+    schema.get_field(&field_name(QUESTION, lang)).ok()
 }

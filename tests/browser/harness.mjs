@@ -103,3 +103,31 @@ export async function eventually(check, { timeout = 10000, interval = 100 } = {}
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
+
+/**
+ * Like `openPage`, for a browser context the test has prepared (routes, storage, a
+ * second page of the same visitor). `assertCleanConsole({ allow })` accepts console
+ * lines matching `allow`: a test that injects HTTP 500s or cuts the network expects
+ * Chromium's own "Failed to load resource" lines for those requests, and nothing else.
+ */
+export async function openPageIn(context, url) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    if (['error', 'warning'].includes(message.type())) problems.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(url);
+  return {
+    page,
+    problems,
+    assertCleanConsole({ allow = null } = {}) {
+      const left = problems.filter((p) => !(allow && allow.test(p)));
+      if (left.length) throw new Error(`console was not empty:\n${left.join('\n')}`);
+    },
+  };
+}
+
+/** Console lines Chromium writes for a ticket POST the test made fail on purpose. */
+export const INJECTED_FAILURES =
+  /^console\.error: Failed to load resource: (the server responded with a status of (500|503|429)|net::ERR_(FAILED|INTERNET_DISCONNECTED|CONNECTION_REFUSED|CONNECTION_RESET|EMPTY_RESPONSE))/;

@@ -1,8 +1,9 @@
 // Takes the README's screenshots from the real demo page, so they always show what the
-// widget really looks like: closed, answering, an article, a flow, and a handoff.
+// widget really looks like: closed, open, answering, an article, a flow, a handoff, and on a phone.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, openPage, openChat, ask } from './harness.mjs';
@@ -10,6 +11,7 @@ import { startServer, launchBrowser, openPage, openChat, ask } from './harness.m
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 let server;
 let browser;
+const started = Date.now() - 1000; // file times have coarse resolution on some filesystems
 
 before(async () => {
   server = await startServer();
@@ -25,6 +27,8 @@ test('the README screenshots show every state of the widget', async () => {
   const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   await page.screenshot({ path: join(shots, 'closed.png') });
   const dialog = await openChat(page);
+  await dialog.getByRole('log').locator('.row.bot').first().waitFor();
+  await page.screenshot({ path: join(shots, 'open.png') });
   await ask(page, 'How do I reset my password?');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
   await page.screenshot({ path: join(shots, 'answer.png') });
@@ -38,7 +42,21 @@ test('the README screenshots show every state of the widget', async () => {
   await ask(page, 'I already contacted my bank about a chargeback');
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
   await page.screenshot({ path: join(shots, 'handoff.png') });
-  assert.ok(true);
+  const files = ['closed', 'open', 'answer', 'article', 'flow', 'handoff'].map((n) => join(shots, `${n}.png`));
+  for (const file of files) assert.ok(statSync(file).mtimeMs >= started, `${file} was written by this run`);
+  assertCleanConsole();
+  await context.close();
+});
+
+test('the README screenshot of the widget on a phone', async () => {
+  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, {
+    viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true, reducedMotion: 'reduce',
+  });
+  const dialog = await openChat(page);
+  await ask(page, 'My download link expired');
+  await dialog.getByRole('log').getByRole('button').first().waitFor();
+  await page.screenshot({ path: join(shots, 'mobile.png') });
+  assert.ok(statSync(join(shots, 'mobile.png')).mtimeMs >= started, 'mobile.png was written by this run');
   assertCleanConsole();
   await context.close();
 });

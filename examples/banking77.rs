@@ -1,0 +1,156 @@
+//! The matching benchmark: BANKING77 as a 77-article help centre (dev protocol in
+//! `shared/data/banking77/README.md`), CLINC150 out-of-scope questions asked against it.
+//! Prints, in one run, Deflect's metrics next to plain tantivy BM25's, and the
+//! confidence trade-off.
+//!
+//! `cargo run --release --example banking77 [-- --misses 20]` (or `npm run bench:matching`).
+//! The data folder is `../shared/data` beside the repo, or `$DEFLECT_DATA`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use deflect::Engine;
+use deflect::eval::{self, banking77, baseline::Bm25Baseline};
+use deflect::search::{Features, SearchIndex};
+
+fn main() {
+    if let Err(message) = run() {
+        eprintln!("{message}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let misses = args
+        .iter()
+        .position(|a| a == "--misses")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = std::env::var_os("DEFLECT_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/data"));
+    let split = banking77::split(
+        &data.join("banking77/train.csv"),
+        banking77::EXAMPLES_PER_ARTICLE,
+    )?;
+    let out_of_scope = eval::read_lines(&data.join("clinc-oos/oos_val.txt"))?;
+    let kb_dir = root.join("target/banking77/kb");
+    banking77::write_kb(&split.intents, &root.join("kb"), &kb_dir)?;
+    let kb = deflect::compile::compile_dir(&kb_dir)
+        .map_err(|e| e.to_string())?
+        .kb;
+    let threshold = kb.settings.confident_threshold;
+    println!(
+        "BANKING77 dev protocol: {} articles × {} example questions, {} test questions; {} out-of-scope questions; KB in {}",
+        split.intents.len(),
+        banking77::EXAMPLES_PER_ARTICLE,
+        split.questions.len(),
+        out_of_scope.len(),
+        kb_dir.display()
+    );
+
+    let started = Instant::now();
+    let bm25 = Bm25Baseline::new(&split.intents).map_err(|e| e.to_string())?;
+    let base = eval::evaluate(&split.questions, &[], |q| bm25.rank(q));
+    println!(
+        "\n{}  ({:.1?})",
+        // Plain BM25 has no confidence: only its ranking line is meaningful.
+        eval::report("tantivy BM25 baseline", &base, 1.1, 0)
+            .lines()
+            .next()
+            .unwrap_or_default(),
+        started.elapsed()
+    );
+
+    let started = Instant::now();
+    let engine = Engine::from_kb(kb).map_err(|e| e.to_string())?;
+    let ours = eval::evaluate(
+        &split.questions,
+        &out_of_scope,
+        eval::deflect_ranker(&engine, "en"),
+    );
+    println!(
+        "\n{}  ({:.1?})",
+        eval::report("Deflect", &ours, threshold, misses).trim_end(),
+        started.elapsed()
+    );
+    println!("\nablation (each line adds one part to the one above):");
+    let kb = engine.kb();
+    let files = deflect::search::build_index_files(kb).map_err(|e| e.to_string())?;
+    let mut index = SearchIndex::open(kb, &files).map_err(|e| e.to_string())?;
+    let none = Features {
+        nearest_question: false,
+        synonyms: false,
+        typos: false,
+        meaning: false,
+    };
+    let steps = [
+        ("whole article only", none),
+        (
+            "+ nearest example question",
+            Features {
+                nearest_question: true,
+                ..none
+            },
+        ),
+        (
+            "+ typo fixes",
+            Features {
+                nearest_question: true,
+                typos: true,
+                ..none
+            },
+        ),
+        (
+            "+ kb/synonyms.toml",
+            Features {
+                meaning: false,
+                ..Features::default()
+            },
+        ),
+        ("+ meaning expansion (= Deflect)", Features::default()),
+    ];
+    for (name, features) in steps {
+        index.set_features(features);
+        let e = eval::evaluate(&split.questions, &[], eval::index_ranker(&index, "en"));
+        println!(
+            "  {name:<34} top-1 {:.1}%  top-3 {:.1}%  MRR@10 {:.3}",
+            100.0 * e.top1_rate(),
+            100.0 * e.top3_rate(),
+            e.mrr()
+        );
+    }
+    println!("\nconfidence trade-off (Deflect):\n{}", eval::curve(&ours));
+    let honest = ours.threshold_for_out_of_scope(0.10);
+    println!(
+        "lowest threshold with ≤ 10% out-of-scope confident: {honest:.2} → confident and right {:.1}%, confident and wrong {:.1}%",
+        100.0 * ours.confident_right(honest),
+        100.0 * ours.confident_wrong(honest)
+    );
+    let sample = deflect::compile::compile_dir(&root.join("kb"))
+        .map_err(|e| e.to_string())?
+        .kb;
+    for (name, kb) in [
+        ("sample KB", &sample),
+        ("BANKING77 KB", &engine.kb().clone()),
+    ] {
+        let files = deflect::search::build_index_files(kb).map_err(|e| e.to_string())?;
+        let size = |pick: &dyn Fn(&str) -> bool| -> usize {
+            let bytes: Vec<u8> = files
+                .iter()
+                .filter(|(n, _)| pick(n))
+                .flat_map(|(_, b)| b.clone())
+                .collect();
+            deflect::site::gzip(&bytes).map_or(0, |g| g.len())
+        };
+        println!(
+            "{name}: index files {} KB gzip, of which the meaning-expansion table {} KB",
+            size(&|_| true) / 1024,
+            size(&|n| n == deflect::search::expansion::FILE) / 1024
+        );
+    }
+    Ok(())
+}

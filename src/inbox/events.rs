@@ -1,0 +1,276 @@
+//! Widget analytics without an analytics server: `POST /api/events` stores the counts
+//! the widget keeps (questions, suggestions shown, articles opened, helped yes/no, flows
+//! finished, handoffs, questions without a confident answer) next to the tickets.
+//!
+//! The widget delivers events the way it delivers tickets — from a browser outbox, in
+//! batches, retried until acknowledged — so every event carries its own id and a repeat
+//! is ignored: a retried batch never counts twice.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::body::{BodyError, read_capped};
+use super::store::{Store, StoreError};
+
+/// Largest batch body accepted; a full outbox of events is a few tens of KiB.
+pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;
+/// Most events in one batch.
+pub const MAX_EVENTS_PER_BATCH: usize = 500;
+/// Question text is kept for the knowledge-gap report, cut to this many characters.
+const MAX_TEXT_CHARS: usize = 300;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    id              TEXT PRIMARY KEY NOT NULL,
+    received_at_ms  INTEGER NOT NULL,
+    at_ms           INTEGER NOT NULL,
+    conversation_id TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    article         TEXT,
+    queue           TEXT,
+    rule            TEXT,
+    text            TEXT,
+    lang            TEXT
+);
+CREATE INDEX IF NOT EXISTS events_kind ON events (kind);
+";
+
+/// What happened in the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The visitor sent a question.
+    Question,
+    /// Suggestions were shown while the visitor typed.
+    SuggestionsShown,
+    ArticleOpened,
+    /// "Did this help?" — Yes.
+    Helped,
+    /// "Did this help?" — No.
+    NotHelped,
+    /// A troubleshooting flow reached an end.
+    FlowFinished,
+    /// The conversation was marked deflected (solved without a person).
+    Deflected,
+    /// A person took over; `queue` and `rule` say where and why.
+    Handoff,
+    /// A question with no confident answer (`text` feeds the knowledge-gap report).
+    Unanswered,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Question => "question",
+            Self::SuggestionsShown => "suggestions_shown",
+            Self::ArticleOpened => "article_opened",
+            Self::Helped => "helped",
+            Self::NotHelped => "not_helped",
+            Self::FlowFinished => "flow_finished",
+            Self::Deflected => "deflected",
+            Self::Handoff => "handoff",
+            Self::Unanswered => "unanswered",
+        }
+    }
+}
+
+/// One event as the widget sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Unique per event; the idempotency key.
+    pub id: String,
+    pub at_ms: u64,
+    pub conversation_id: String,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub article: Option<String>,
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(default)]
+    pub rule: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// The body of `POST /api/events`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    pub events: Vec<Event>,
+}
+
+/// How many events of a batch were new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stored {
+    pub accepted: usize,
+    pub duplicates: usize,
+}
+
+/// Creates the events table if this database has none yet.
+pub(super) fn ensure_schema(store: &Store) -> Result<(), StoreError> {
+    store.lock().execute_batch(SCHEMA)?;
+    Ok(())
+}
+
+/// Stores a batch in one transaction; events already stored are skipped.
+pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
+    let mut conn = store.lock();
+    conn.execute_batch(SCHEMA)?;
+    let tx = conn.transaction()?;
+    let mut accepted = 0;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT OR IGNORE INTO events
+                 (id, received_at_ms, at_ms, conversation_id, kind, article, queue, rule, text, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let now = now_ms();
+        for e in events {
+            let text = e
+                .text
+                .as_deref()
+                .map(|t| t.trim().chars().take(MAX_TEXT_CHARS).collect::<String>());
+            accepted += stmt.execute(params![
+                e.id,
+                now,
+                e.at_ms,
+                e.conversation_id,
+                e.kind.as_str(),
+                e.article,
+                e.queue,
+                e.rule,
+                text,
+                e.lang,
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(Stored {
+        accepted,
+        duplicates: events.len() - accepted,
+    })
+}
+
+/// The `/api/events` route, merged into the inbox's API router (and its CORS).
+pub(super) fn routes() -> Router<Store> {
+    Router::new().route("/api/events", post(create_events))
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, axum::Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// `POST /api/events`: validate the whole batch, then store it idempotently (200).
+async fn create_events(State(store): State<Store>, req: Request) -> Response {
+    let content_type = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // text/plain too: `navigator.sendBeacon` on page hide cannot send anything else.
+    if content_type != "application/json" && content_type != "text/plain" {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json or text/plain",
+        );
+    }
+    let body = match read_capped(req.into_body(), MAX_EVENTS_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("event batch is larger than the {MAX_EVENTS_BODY_BYTES} byte limit"),
+            );
+        }
+        Err(BodyError::Read(err)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("could not read request body: {err}"),
+            );
+        }
+    };
+    let batch: Batch = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(err) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("invalid event batch JSON: {err}"),
+            );
+        }
+    };
+    if let Err(problem) = validate(&batch) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("invalid event batch: {problem}"),
+        );
+    }
+    match tokio::task::spawn_blocking(move || insert(&store, &batch.events)).await {
+        Ok(Ok(stored)) => (StatusCode::OK, axum::Json(stored)).into_response(),
+        Ok(Err(err)) => {
+            eprintln!("deflect inbox: could not store events: {err}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not store events; try again",
+            )
+        }
+        Err(err) => {
+            eprintln!("deflect inbox: could not store events: {err}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not store events; try again",
+            )
+        }
+    }
+}
+
+/// Rules serde cannot express; the first problem is reported with the event's index.
+fn validate(batch: &Batch) -> Result<(), String> {
+    if batch.events.len() > MAX_EVENTS_PER_BATCH {
+        return Err(format!(
+            "{} events; send at most {MAX_EVENTS_PER_BATCH} per batch",
+            batch.events.len()
+        ));
+    }
+    let id_ok = |id: &str| {
+        (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    for (i, e) in batch.events.iter().enumerate() {
+        if !id_ok(&e.id) {
+            return Err(format!(
+                "events[{i}].id: must be 8 to 64 characters of A-Z, a-z, 0-9 and '-'"
+            ));
+        }
+        if !id_ok(&e.conversation_id) {
+            return Err(format!(
+                "events[{i}].conversation_id: must be 8 to 64 characters of A-Z, a-z, 0-9 and '-'"
+            ));
+        }
+        let short = |v: &Option<String>| v.as_ref().is_none_or(|s| s.len() <= 200);
+        if !(short(&e.article) && short(&e.queue) && short(&e.rule) && short(&e.lang)) {
+            return Err(format!(
+                "events[{i}]: article, queue, rule and lang must be at most 200 bytes"
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,316 @@
+//! What the widget's events say about the knowledge base: how many conversations ended
+//! without a person (deflection rate), how many were handed off and by which rule to
+//! which queue, and the questions it could not answer confidently (the knowledge-gap
+//! report: the articles worth writing next). Served as `/inbox/insights` (HTML) and
+//! `/api/insights` (JSON).
+
+use std::fmt::Write as _;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+
+use super::events;
+use super::page::escape;
+use super::store::{Store, StoreError};
+
+/// How many unanswered questions the report lists.
+pub const TOP_GAPS: usize = 20;
+
+/// Everything the insights page shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Insights {
+    /// Conversations that sent at least one event.
+    pub conversations: u64,
+    pub counts: Counts,
+    /// Share of conversations marked deflected and never handed off (0..=1).
+    pub deflection_rate: f64,
+    /// Share of conversations handed off to a person (0..=1).
+    pub handoff_rate: f64,
+    /// Handoffs grouped by queue and the rule that fired, most first.
+    pub handoffs: Vec<HandoffGroup>,
+    /// Questions without a confident answer, most asked first.
+    pub knowledge_gaps: Vec<Gap>,
+}
+
+/// Event totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub questions: u64,
+    pub suggestions_shown: u64,
+    pub articles_opened: u64,
+    pub helped: u64,
+    pub not_helped: u64,
+    pub flows_finished: u64,
+    pub deflected: u64,
+    pub handoffs: u64,
+    pub unanswered: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandoffGroup {
+    pub queue: String,
+    /// The first rule that fired, or `none` (the visitor asked, or answers missed).
+    pub rule: String,
+    pub count: u64,
+    /// Share of all conversations (0..=1).
+    pub rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The most recent wording of the question.
+    pub question: String,
+    pub count: u64,
+    pub last_at_ms: u64,
+}
+
+/// Computes the report from the events table.
+pub fn compute(store: &Store) -> Result<Insights, StoreError> {
+    events::ensure_schema(store)?;
+    let conn = store.lock();
+    let conversations: u64 = conn.query_row(
+        "SELECT COUNT(DISTINCT conversation_id) FROM events",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut counts = Counts::default();
+    {
+        let mut stmt = conn.prepare("SELECT kind, COUNT(*) FROM events GROUP BY kind")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+        for row in rows {
+            let (kind, n) = row?;
+            let slot = match kind.as_str() {
+                "question" => &mut counts.questions,
+                "suggestions_shown" => &mut counts.suggestions_shown,
+                "article_opened" => &mut counts.articles_opened,
+                "helped" => &mut counts.helped,
+                "not_helped" => &mut counts.not_helped,
+                "flow_finished" => &mut counts.flows_finished,
+                "deflected" => &mut counts.deflected,
+                "handoff" => &mut counts.handoffs,
+                "unanswered" => &mut counts.unanswered,
+                _ => continue,
+            };
+            *slot = n;
+        }
+    }
+    let deflected: u64 = conn.query_row(
+        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'deflected'
+           AND conversation_id NOT IN (SELECT conversation_id FROM events WHERE kind = 'handoff')",
+        [],
+        |r| r.get(0),
+    )?;
+    let handed_off: u64 = conn.query_row(
+        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'handoff'",
+        [],
+        |r| r.get(0),
+    )?;
+    let rate = |n: u64| {
+        if conversations == 0 {
+            0.0
+        } else {
+            n as f64 / conversations as f64
+        }
+    };
+    let handoffs = {
+        let mut stmt = conn.prepare(
+            "SELECT COALESCE(queue, 'unknown'), COALESCE(NULLIF(rule, ''), 'none'),
+                    COUNT(DISTINCT conversation_id) AS n
+               FROM events WHERE kind = 'handoff'
+              GROUP BY 1, 2 ORDER BY n DESC, 1, 2",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HandoffGroup {
+                queue: r.get(0)?,
+                rule: r.get(1)?,
+                count: r.get(2)?,
+                rate: 0.0,
+            })
+        })?;
+        rows.map(|row| {
+            row.map(|mut g| {
+                g.rate = rate(g.count);
+                g
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?
+    };
+    let knowledge_gaps = {
+        // Grouped case- and space-insensitively; the latest wording is shown.
+        let mut stmt = conn.prepare(
+            "SELECT (SELECT e2.text FROM events e2
+                      WHERE e2.kind = 'unanswered' AND lower(trim(e2.text)) = g.k
+                      ORDER BY e2.at_ms DESC LIMIT 1),
+                    g.n, g.last
+               FROM (SELECT lower(trim(text)) AS k, COUNT(*) AS n, MAX(at_ms) AS last
+                       FROM events
+                      WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
+                      GROUP BY k) g
+              ORDER BY g.n DESC, g.last DESC
+              LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([TOP_GAPS as i64], |r| {
+            Ok(Gap {
+                question: r.get(0)?,
+                count: r.get(1)?,
+                last_at_ms: r.get(2)?,
+            })
+        })?;
+        rows.collect::<Result<Vec<_>, _>>()?
+    };
+    Ok(Insights {
+        conversations,
+        counts,
+        deflection_rate: rate(deflected),
+        handoff_rate: rate(handed_off),
+        handoffs,
+        knowledge_gaps,
+    })
+}
+
+/// `/inbox/insights` and `/api/insights`.
+pub(super) fn routes() -> Router<Store> {
+    Router::new()
+        .route("/inbox/insights", get(insights_page))
+        .route("/api/insights", get(insights_json))
+}
+
+async fn load(store: Store) -> Result<Insights, Response> {
+    match tokio::task::spawn_blocking(move || compute(&store)).await {
+        Ok(Ok(insights)) => Ok(insights),
+        Ok(Err(err)) => Err(failure(&err)),
+        Err(err) => Err(failure(&err)),
+    }
+}
+
+fn failure(err: &dyn std::fmt::Display) -> Response {
+    eprintln!("deflect inbox: could not compute insights: {err}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({ "error": "could not compute insights; try again" })),
+    )
+        .into_response()
+}
+
+async fn insights_json(State(store): State<Store>) -> Response {
+    match load(store).await {
+        Ok(insights) => axum::Json(insights).into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn insights_page(State(store): State<Store>) -> Response {
+    match load(store).await {
+        Ok(insights) => (
+            [
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Html(render(&insights)),
+        )
+            .into_response(),
+        Err(response) => response,
+    }
+}
+
+const STYLE: &str = "
+:root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
+  --card: #fff; --line: #dde1e6; --accent: #2563eb; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --muted: #9aa4b1;
+  --bg: #12161c; --card: #1b2129; --line: #2c343f; --accent: #7aa2ff; } }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+a { color: var(--accent); }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .75rem; }
+.tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; }
+.tile b { display: block; font-size: 1.5rem; }
+.tile span { color: var(--muted); font-size: .9em; }
+table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); }
+th, td { text-align: left; padding: .4rem .75rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+td.n, th.n { text-align: right; }
+.empty { color: var(--muted); }
+";
+
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+/// The insights page. Question text came from visitors: every value is escaped.
+pub fn render(insights: &Insights) -> String {
+    let mut html = String::with_capacity(4096);
+    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    html.push_str("<title>Deflect insights</title>\n<style>");
+    html.push_str(STYLE);
+    html.push_str("</style>\n</head>\n<body>\n<main>\n<h1>Deflect insights</h1>\n");
+    html.push_str("<p><a href=\"/inbox\">Back to the tickets</a></p>\n");
+    let c = &insights.counts;
+    let tiles: [(&str, String); 11] = [
+        ("Conversations", insights.conversations.to_string()),
+        ("Deflection rate", percent(insights.deflection_rate)),
+        ("Handoff rate", percent(insights.handoff_rate)),
+        ("Questions", c.questions.to_string()),
+        ("Suggestions shown", c.suggestions_shown.to_string()),
+        ("Articles opened", c.articles_opened.to_string()),
+        ("Helped: yes", c.helped.to_string()),
+        ("Helped: no", c.not_helped.to_string()),
+        ("Flows finished", c.flows_finished.to_string()),
+        ("Handoffs", c.handoffs.to_string()),
+        ("No confident answer", c.unanswered.to_string()),
+    ];
+    html.push_str("<section aria-label=\"Totals\" class=\"tiles\">\n");
+    for (label, value) in tiles {
+        let _ = writeln!(
+            html,
+            "<div class=\"tile\"><b>{}</b><span>{}</span></div>",
+            escape(&value),
+            escape(label)
+        );
+    }
+    html.push_str("</section>\n<h2>Handoffs by queue and rule</h2>\n");
+    if insights.handoffs.is_empty() {
+        html.push_str("<p class=\"empty\">No handoffs yet.</p>\n");
+    } else {
+        html.push_str("<table><thead><tr><th scope=\"col\">Queue</th><th scope=\"col\">Rule</th><th scope=\"col\" class=\"n\">Handoffs</th><th scope=\"col\" class=\"n\">Of conversations</th></tr></thead><tbody>\n");
+        for g in &insights.handoffs {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&g.queue),
+                escape(&g.rule),
+                g.count,
+                percent(g.rate)
+            );
+        }
+        html.push_str("</tbody></table>\n");
+    }
+    html.push_str("<h2>Top unanswered questions</h2>\n");
+    if insights.knowledge_gaps.is_empty() {
+        html.push_str("<p class=\"empty\">Every question had a confident answer.</p>\n");
+    } else {
+        html.push_str("<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\" class=\"n\">Asked</th><th scope=\"col\">Last asked (UTC)</th></tr></thead><tbody>\n");
+        for gap in &insights.knowledge_gaps {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                escape(&gap.question),
+                gap.count,
+                escape(&super::page::format_time(gap.last_at_ms))
+            );
+        }
+        html.push_str("</tbody></table>\n");
+    }
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}

@@ -1,0 +1,108 @@
+//! Matching beyond exact words, natively on the sample KB as the browser gets it:
+//! typos, the KB's synonyms, expansion by meaning, Spanish articles, "not sure", and
+//! why an answer was chosen.
+
+mod common;
+
+fn top(engine: &deflect::Engine, question: &str, lang: &str) -> (String, f32) {
+    let matches = engine.search(question, lang, 3).unwrap();
+    let first = matches
+        .first()
+        .unwrap_or_else(|| panic!("{question:?}: no match"));
+    (first.id.clone(), first.confidence)
+}
+
+#[test]
+fn misspelt_words_still_find_their_article() {
+    let engine = common::sample_engine();
+    let threshold = engine.kb().settings.confident_threshold;
+    for (question, article) in [
+        ("how do I reset my pasword", "reset-password"),
+        ("can I get a reimbursment", "refund-policy"),
+        ("where are my invocies", "invoices-receipts"),
+    ] {
+        let (id, confidence) = top(&engine, question, "en");
+        assert_eq!(id, article, "{question:?}");
+        assert!(confidence >= threshold, "{question:?}: {confidence}");
+    }
+}
+
+#[test]
+fn synonyms_from_the_kb_find_articles_worded_otherwise() {
+    let engine = common::sample_engine();
+    // "proof of purchase" is only in kb/synonyms.toml, next to "invoice" and "receipt".
+    let (id, _) = top(&engine, "where is my proof of purchase", "en");
+    assert_eq!(id, "invoices-receipts");
+    // "clip" is a synonym of "video".
+    let (id, _) = top(&engine, "the clip is stuck loading", "en");
+    assert_eq!(id, "video-not-playing");
+}
+
+#[test]
+fn words_of_similar_meaning_find_the_kb_words() {
+    let engine = common::sample_engine();
+    // No article says "cash"; the meaning table leads it to "money".
+    let (id, confidence) = top(&engine, "I need cash back for the course", "en");
+    assert_eq!(id, "refund-policy");
+    assert!(confidence >= engine.kb().settings.confident_threshold);
+}
+
+#[test]
+fn spanish_questions_use_the_spanish_analyser_and_synonyms() {
+    let engine = common::sample_engine();
+    let (id, _) = top(&engine, "quiero que me devuelvan el dinero", "es");
+    assert_eq!(id, "politica-reembolso-es");
+    // "entrar" is a Spanish synonym of "iniciar sesión".
+    let (id, _) = top(
+        &engine,
+        "no puedo entrar, dice que mi correo no existe",
+        "es",
+    );
+    assert_eq!(id, "correo-no-reconocido-es");
+    let (id, _) = top(&engine, "olvidé mi contraseña", "es-ES");
+    assert_eq!(id, "restablecer-contrasena-es");
+}
+
+#[test]
+fn a_long_paste_costs_no_more_than_a_bounded_question() {
+    let engine = common::sample_engine();
+    let paste = "my download link expired and the zip won't open ".repeat(2_200); // ~100 KB
+    let started = std::time::Instant::now();
+    let matches = engine.search(&paste, "en", 5).unwrap();
+    assert!(!matches.is_empty());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(engine.suggest(&paste, "en", 3).is_ok());
+}
+
+#[test]
+fn explain_names_the_matched_words_fields_and_best_question() {
+    let kb = common::sample_kb();
+    let files = deflect::search::build_index_files(&kb).unwrap();
+    let index = deflect::search::SearchIndex::open(&kb, &files).unwrap();
+    let why = index
+        .explain("how do I reset my pasword", "en", "reset-password")
+        .unwrap();
+    let password = why.words.iter().find(|w| w.term == "password").unwrap();
+    assert!(password.via.contains("typo"), "{password:?}");
+    assert!(password.fields.contains(&"title"), "{password:?}");
+    let (question, shared) = why.best_question.unwrap();
+    assert!(question.to_lowercase().contains("password"), "{question}");
+    assert!(shared.contains(&"reset".to_string()), "{shared:?}");
+    assert!(index.explain("anything", "en", "no-such-article").is_none());
+}
+
+#[test]
+fn the_meaning_table_shipped_with_the_sample_kb_is_small() {
+    let files = deflect::search::build_index_files(&common::sample_kb()).unwrap();
+    let table = files
+        .iter()
+        .find(|(name, _)| name == deflect::search::expansion::FILE)
+        .expect("the expansion table is among the index files");
+    let gzip = deflect::site::gzip(&table.1).unwrap().len();
+    assert!(gzip > 1_000, "the table is not empty: {gzip} bytes");
+    assert!(gzip < 24 * 1024, "{gzip} bytes gzip");
+}
