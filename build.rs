@@ -27,6 +27,9 @@ mod model;
 #[path = "src/search/mod.rs"]
 #[allow(dead_code, unused_imports)]
 mod search;
+#[path = "src/stemmer.rs"]
+#[allow(dead_code, unused_imports)]
+mod stemmer;
 #[path = "src/ticket.rs"]
 #[allow(dead_code, unused_imports)]
 mod ticket;

@@ -1,9 +1,12 @@
 //! Text analysis shared by the index, the matcher and the escalation rules, so that a
 //! word is cut, folded and stemmed the same way wherever it is compared.
 
+use frostem::Algorithm;
+
+use crate::stemmer::SnowballStemmer;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, TokenizerManager,
 };
 
 /// Customer text beyond this many bytes is ignored: a 100 KB paste costs no more than a
@@ -14,14 +17,14 @@ pub const MAX_TEXT_BYTES: usize = 4096;
 pub const MAX_TERMS: usize = 48;
 
 /// Languages articles may be written in, with their stemmers.
-pub const LANGUAGES: &[(&str, Language)] = &[
-    ("en", Language::English),
-    ("es", Language::Spanish),
-    ("fr", Language::French),
-    ("de", Language::German),
-    ("it", Language::Italian),
-    ("pt", Language::Portuguese),
-    ("nl", Language::Dutch),
+pub const LANGUAGES: &[(&str, Algorithm)] = &[
+    ("en", Algorithm::English),
+    ("es", Algorithm::Spanish),
+    ("fr", Algorithm::French),
+    ("de", Algorithm::German),
+    ("it", Algorithm::Italian),
+    ("pt", Algorithm::Portuguese),
+    ("nl", Algorithm::Dutch),
 ];
 
 /// Whether articles can be written in `lang`.
@@ -52,8 +55,8 @@ pub fn analyzer(lang: &str) -> TextAnalyzer {
         .iter()
         .find(|(code, _)| *code == lang)
         .map(|(_, l)| *l)
-        .unwrap_or(Language::English);
-    let stop_words: Vec<String> = if language == Language::English {
+        .unwrap_or(Algorithm::English);
+    let stop_words: Vec<String> = if language == Algorithm::English {
         ENGLISH_STOP_WORDS.iter().map(|w| w.to_string()).collect()
     } else {
         Vec::new()
@@ -63,7 +66,7 @@ pub fn analyzer(lang: &str) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(stop_words))
-        .filter(Stemmer::new(language))
+        .filter(SnowballStemmer::new(language))
         .build()
 }
 

@@ -27,6 +27,7 @@ pub mod error;
 pub mod escalation;
 pub mod model;
 pub mod search;
+mod stemmer;
 pub mod ticket;
 
 #[cfg(not(target_arch = "wasm32"))]
