@@ -90,7 +90,7 @@ fn run() -> Result<(), String> {
     let steps = [
         ("whole article only", none),
         (
-            "+ nearest example question",
+            "+ nearest example questions",
             Features {
                 nearest_question: true,
                 ..none

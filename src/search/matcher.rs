@@ -4,6 +4,7 @@
 //! query is built from those terms, so quotes, colons, `AND` or brackets are just words.
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -57,7 +58,7 @@ pub struct SearchIndex {
 /// one by one only to measure what each is worth (`examples/banking77.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Features {
-    /// Also score each entry by its best-matching example question.
+    /// Also score each entry by its best-matching example questions.
     pub nearest_question: bool,
     /// Search the synonyms of `kb/synonyms.toml` phrases.
     pub synonyms: bool,
@@ -334,8 +335,8 @@ impl SearchIndex {
         Ok(matches)
     }
 
-    /// Entries ranked by how well the whole entry matches plus how well its best
-    /// example question does, each relative to the best of its kind for this question.
+    /// Entries ranked by how well the whole entry matches plus how well its two best
+    /// example questions do, each relative to the best of its kind for this question.
     fn score(&self, weighted: &[Weighted], lang: &str) -> Result<Vec<(usize, f32)>> {
         if weighted.is_empty() {
             return Ok(Vec::new());
@@ -401,11 +402,13 @@ impl SearchIndex {
                 continue;
             }
             let hits = searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?;
-            let best = hits.first().map_or(0.0, |(s, _)| *s);
-            if best <= 0.0 {
+            if hits.first().is_none_or(|(s, _)| *s <= 0.0) {
                 continue;
             }
-            let mut seen = HashSet::new();
+            // Each entry's best two hits (hits come best first): a second question that
+            // also matches is extra evidence, at a discount. The whole-entry half has one
+            // document per entry, so there it is just the entry's score.
+            let mut per_entry: HashMap<usize, (f32, f32)> = HashMap::new();
             for (score, address) in &hits {
                 let Some(ord) = columns
                     .get(address.segment_ord as usize)
@@ -414,9 +417,21 @@ impl SearchIndex {
                     continue;
                 };
                 let ord = ord as usize;
-                if ord < self.entries.len() && seen.insert(ord) {
-                    *combined.entry(ord).or_default() += share * score / best;
+                if ord >= self.entries.len() {
+                    continue;
                 }
+                match per_entry.entry(ord) {
+                    Slot::Vacant(slot) => {
+                        slot.insert((*score, 0.0));
+                    }
+                    Slot::Occupied(mut slot) if slot.get().1 == 0.0 => slot.get_mut().1 = *score,
+                    Slot::Occupied(_) => {}
+                }
+            }
+            let evidence = |(first, second): (f32, f32)| first + SECOND_QUESTION_SHARE * second;
+            let best = per_entry.values().map(|s| evidence(*s)).fold(0.0, f32::max);
+            for (ord, scores) in per_entry {
+                *combined.entry(ord).or_default() += share * evidence(scores) / best;
             }
         }
         let mut ranked: Vec<(usize, f32)> = combined.into_iter().collect();
@@ -524,13 +539,15 @@ const COMMON_SHARE: f32 = 0.25;
 /// At most this many added words per question.
 const MAX_ADDED_TERMS: usize = 8;
 /// How much a word of similar meaning counts (times its similarity).
-const MEANING_WEIGHT: f32 = 0.5;
+const MEANING_WEIGHT: f32 = 0.7;
 /// How much the KB's word for a misspelt one counts.
 const TYPO_WEIGHT: f32 = 0.8;
 /// How much a completion of the half-typed last word counts.
 const COMPLETION_WEIGHT: f32 = 0.6;
 /// Weight of the best example question next to the whole entry.
 const QUESTION_SHARE: f32 = 1.0;
+/// How much an entry's second-best example question adds to its best one.
+const SECOND_QUESTION_SHARE: f32 = 0.3;
 /// How many entries and question documents each half of the scoring looks at.
 const WHOLE_DEPTH: usize = 20;
 const QUESTION_DEPTH: usize = 40;
