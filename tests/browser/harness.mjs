@@ -52,12 +52,10 @@ export async function launchBrowser() {
 }
 
 /**
- * A fresh page that records console messages, page errors and failed requests;
- * `assertCleanConsole()` fails the test if there were any.
+ * Records a page's console errors and warnings, page errors and requests;
+ * `assertCleanConsole()` fails the test if there were any (bar those `allow` matches).
  */
-export async function openPage(browser, url, options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
+export function watchPage(page) {
   const problems = [];
   const requests = [];
   page.on('console', (message) => {
@@ -65,16 +63,23 @@ export async function openPage(browser, url, options = {}) {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(url);
   return {
-    page,
-    context,
-    requests,
     problems,
-    assertCleanConsole() {
-      if (problems.length) throw new Error(`console was not empty:\n${problems.join('\n')}`);
+    requests,
+    assertCleanConsole({ allow = null } = {}) {
+      const left = problems.filter((p) => !(allow && allow.test(p)));
+      if (left.length) throw new Error(`console was not empty:\n${left.join('\n')}`);
     },
   };
+}
+
+/** A fresh page in a new browser context, watched by `watchPage`. */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const watched = watchPage(page);
+  await page.goto(url);
+  return { page, context, ...watched };
 }
 
 /** Opens the chat with its launcher and waits for the engine to be ready. */
@@ -112,20 +117,9 @@ export async function eventually(check, { timeout = 10000, interval = 100 } = {}
  */
 export async function openPageIn(context, url) {
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (message) => {
-    if (['error', 'warning'].includes(message.type())) problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  const watched = watchPage(page);
   await page.goto(url);
-  return {
-    page,
-    problems,
-    assertCleanConsole({ allow = null } = {}) {
-      const left = problems.filter((p) => !(allow && allow.test(p)));
-      if (left.length) throw new Error(`console was not empty:\n${left.join('\n')}`);
-    },
-  };
+  return { page, ...watched };
 }
 
 /** Console lines Chromium writes for a ticket POST the test made fail on purpose. */

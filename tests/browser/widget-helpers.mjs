@@ -1,5 +1,7 @@
 // Helpers shared by the widget, accessibility and mobile tests (the harness does the rest).
 
+import { watchPage } from './harness.mjs';
+
 /** A creator's page with one Deflect tag, served from the demo site's origin. */
 export function creatorPage({ lang = 'en', attrs = '', before = '', csp = '' } = {}) {
   const head = csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : '';
@@ -26,23 +28,9 @@ export async function openHtml(browser, base, html, options = {}, name = 'creato
   const context = await browser.newContext(options);
   await context.route(`${base}/${name}`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
   const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('console', (m) => {
-    if (['error', 'warning'].includes(m.type())) problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
+  const watched = watchPage(page);
   await page.goto(`${base}/${name}`);
-  return {
-    page,
-    context,
-    requests,
-    problems,
-    assertCleanConsole() {
-      if (problems.length) throw new Error(`console was not empty:\n${problems.join('\n')}`);
-    },
-  };
+  return { page, context, ...watched };
 }
 
 /** Resolves with the next `name` event of the widget's JS API. */
