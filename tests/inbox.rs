@@ -2,11 +2,9 @@
 //! SQLite file, and HTTP requests from a real client.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Barrier;
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::thread;
 
 use deflect::inbox::{self, InboxOptions, Store};
 use deflect::model::Priority;
@@ -16,8 +14,10 @@ use deflect::ticket::{
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 use ureq::http::Response;
+
+mod common;
+use common::inbox::{RunningInbox, agent};
 
 /// A complete, valid ticket exercising every field of the wire format.
 fn sample_ticket(id: &str) -> Ticket {
@@ -98,51 +98,23 @@ fn schema_validator() -> jsonschema::Validator {
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
-/// A running inbox on 127.0.0.1:<free port>; stops (gracefully) when dropped.
+/// A running inbox plus the store it writes to, for checking what actually got stored.
 struct Server {
-    base: String,
-    /// The same store the server writes to, for checking what actually got stored.
+    running: RunningInbox,
     store: Store,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
     fn start(db: &Path, options: InboxOptions) -> Self {
         let store = Store::open(db).expect("open store");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind free port");
-        listener
-            .set_nonblocking(true)
-            .expect("nonblocking listener");
-        let addr: SocketAddr = listener.local_addr().expect("local addr");
-        let (tx, rx) = oneshot::channel::<()>();
-        let served = store.clone();
-        let thread = thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("tokio runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                let shutdown = async {
-                    let _ = rx.await;
-                };
-                inbox::serve(listener, served, options, shutdown)
-                    .await
-                    .expect("server runs");
-            });
-        });
         Self {
-            base: format!("http://{addr}"),
+            running: RunningInbox::start(store.clone(), options),
             store,
-            shutdown: Some(tx),
-            thread: Some(thread),
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        format!("{}{path}", self.running.base)
     }
 
     fn post(&self, content_type: Option<&str>, body: &str) -> (u16, Value) {
@@ -169,29 +141,6 @@ impl Server {
         let status = resp.status().as_u16();
         (status, resp.body_mut().read_to_string().expect("text body"))
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(thread) = self.thread.take()
-            && thread.join().is_err()
-            && !thread::panicking()
-        {
-            panic!("inbox server thread panicked");
-        }
-    }
-}
-
-/// A client that returns 4xx/5xx responses instead of turning them into errors.
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
 }
 
 fn json_of(mut resp: Response<ureq::Body>) -> (u16, Value) {

@@ -1,20 +1,16 @@
 //! Widget analytics end to end: event batches posted to a real inbox on a free local
 //! port, stored in a real SQLite file, and read back as the insights report.
 
-use std::net::SocketAddr;
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
-
-use deflect::inbox::{self, InboxOptions, Store};
+use deflect::inbox::{InboxOptions, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 
-/// A running inbox on 127.0.0.1:<free port>; stops when dropped.
+mod common;
+use common::inbox::{RunningInbox, agent};
+
+/// A running inbox over a throwaway database.
 struct Server {
-    base: String,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    running: RunningInbox,
     _dir: TempDir,
 }
 
@@ -22,37 +18,15 @@ impl Server {
     fn start(options: InboxOptions) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path().join("inbox.db")).expect("open store");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind free port");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let addr: SocketAddr = listener.local_addr().expect("addr");
-        let (tx, rx) = oneshot::channel::<()>();
-        let thread = thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let shutdown = async {
-                    let _ = rx.await;
-                };
-                inbox::serve(listener, store, options, shutdown)
-                    .await
-                    .expect("server runs");
-            });
-        });
         Self {
-            base: format!("http://{addr}"),
-            shutdown: Some(tx),
-            thread: Some(thread),
+            running: RunningInbox::start(store, options),
             _dir: dir,
         }
     }
 
     fn post_events(&self, content_type: &str, body: &str) -> (u16, Value) {
         let mut resp = agent()
-            .post(format!("{}/api/events", self.base))
+            .post(format!("{}/api/events", self.running.base))
             .header("Content-Type", content_type)
             .send(body)
             .expect("POST reaches the server");
@@ -66,7 +40,7 @@ impl Server {
 
     fn insights(&self) -> Value {
         let mut resp = agent()
-            .get(format!("{}/api/insights", self.base))
+            .get(format!("{}/api/insights", self.running.base))
             .call()
             .expect("GET");
         assert_eq!(resp.status().as_u16(), 200);
@@ -75,7 +49,7 @@ impl Server {
 
     fn page(&self) -> String {
         let mut resp = agent()
-            .get(format!("{}/inbox/insights", self.base))
+            .get(format!("{}/inbox/insights", self.running.base))
             .call()
             .expect("GET");
         assert_eq!(resp.status().as_u16(), 200);
@@ -87,25 +61,6 @@ impl Server {
         assert!(csp.contains("default-src 'none'"), "CSP: {csp:?}");
         resp.body_mut().read_to_string().unwrap()
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
 }
 
 fn event(n: u32, conversation: &str, kind: &str, extra: Value) -> Value {
@@ -329,7 +284,7 @@ fn events_from_an_allowed_origin_pass_cors() {
         site_dir: None,
     });
     let resp = agent()
-        .options(format!("{}/api/events", server.base))
+        .options(format!("{}/api/events", server.running.base))
         .header("Origin", "https://creator.example")
         .header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "content-type")

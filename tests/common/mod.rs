@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod inbox;
+
 use std::path::{Path, PathBuf};
 
 use deflect::compile;
