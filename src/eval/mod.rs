@@ -178,16 +178,7 @@ pub fn deflect_ranker<'a>(
     engine: &'a crate::Engine,
     lang: &'a str,
 ) -> impl FnMut(&str) -> Ranked + 'a {
-    move |text| {
-        engine
-            .search(text, lang, 12)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| m.kind == crate::search::EntryKind::Article)
-            .take(10)
-            .map(|m| (m.id, m.confidence))
-            .collect()
-    }
+    move |text| top_articles(engine.search(text, lang, 12))
 }
 
 /// The same ranking straight from a search index (whose features may be turned off).
@@ -195,16 +186,18 @@ pub fn index_ranker<'a>(
     index: &'a crate::search::SearchIndex,
     lang: &'a str,
 ) -> impl FnMut(&str) -> Ranked + 'a {
-    move |text| {
-        index
-            .search(text, lang, 12)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| m.kind == crate::search::EntryKind::Article)
-            .take(10)
-            .map(|m| (m.id, m.confidence))
-            .collect()
-    }
+    move |text| top_articles(index.search(text, lang, 12))
+}
+
+/// The ten best articles of a search, with their confidence.
+fn top_articles(matches: crate::Result<Vec<crate::search::Match>>) -> Ranked {
+    matches
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.kind == crate::search::EntryKind::Article)
+        .take(10)
+        .map(|m| (m.id, m.confidence))
+        .collect()
 }
 
 /// A plain-text report: the metrics, the confidence trade-off, and the misses.
