@@ -2,24 +2,13 @@
 // closed, open, showing an article and in a flow (light and dark); the keyboard alone
 // can use it; focus stays in the open panel and returns to the launcher.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { startServer, launchBrowser, openPage, openChat, ask } from './harness.mjs';
+import { openPage, openChat, ask, useSiteAndBrowser } from './harness.mjs';
 import { creatorPage, openHtml, focused } from './widget-helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 /** Every WCAG 2.0/2.1 A and AA violation axe finds, described for the failure message. */
 async function violations(page) {
@@ -29,7 +18,7 @@ async function violations(page) {
 
 for (const colorScheme of ['light', 'dark']) {
   test(`axe finds no violations with the widget closed, open, in an article and in a flow (${colorScheme})`, { timeout: 60000 }, async () => {
-    const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, { colorScheme, reducedMotion: 'reduce' });
+    const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`, { colorScheme, reducedMotion: 'reduce' });
     await page.getByRole('button', { name: 'Open support chat' }).waitFor();
     assert.deepEqual(await violations(page), [], 'closed');
     const dialog = await openChat(page);
@@ -48,7 +37,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 test('a pale brand colour still gets readable text and controls (axe finds nothing)', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openHtml(browser, server.url, creatorPage({ attrs: 'data-color="#ffeb3b"' }), { reducedMotion: 'reduce' });
+  const { page, context, assertCleanConsole } = await openHtml(env.browser, env.server.url, creatorPage({ attrs: 'data-color="#ffeb3b"' }), { reducedMotion: 'reduce' });
   const dialog = await openChat(page);
   await ask(page, 'How do I reset my password?');
   await dialog.getByRole('log').getByRole('button', { name: 'Reset your password' }).waitFor();
@@ -58,7 +47,7 @@ test('a pale brand colour still gets readable text and controls (axe finds nothi
 });
 
 test('the keyboard alone opens, uses and closes the chat; focus is trapped and returns to the launcher', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const launcher = page.getByRole('button', { name: 'Open support chat' });
   await launcher.focus();
   await page.keyboard.press('Enter');
@@ -113,7 +102,7 @@ test('the keyboard alone opens, uses and closes the chat; focus is trapped and r
 });
 
 test('replies are announced through the live region, and motion and colour follow the visitor', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, { reducedMotion: 'reduce', colorScheme: 'dark' });
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`, { reducedMotion: 'reduce', colorScheme: 'dark' });
   const dialog = await openChat(page);
   const log = dialog.getByRole('log');
   assert.equal(await log.getAttribute('aria-live'), 'polite');

@@ -7,29 +7,18 @@
 // "Failed to load resource" line for each failed request, which these tests expect
 // (INJECTED_FAILURES) — any other console line still fails the test.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPageIn, openChat, ask, eventually, INJECTED_FAILURES } from './harness.mjs';
+import { openPageIn, openChat, ask, eventually, INJECTED_FAILURES, useSiteAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 const OUTBOX_KEY = 'deflect:outbox';
 
 /** Routes the visitor's ticket POSTs through `handler(route, attempt)`; GETs pass. */
 async function routeTicketPosts(context, handler) {
   let attempts = 0;
-  await context.route(`${server.url}/api/tickets`, (route) => {
+  await context.route(`${env.server.url}/api/tickets`, (route) => {
     if (route.request().method() !== 'POST') return route.fallback();
     attempts += 1;
     return handler(route, attempts);
@@ -47,9 +36,9 @@ async function handOff(page) {
 
 /** Waits for ticket `id` in the inbox, then checks it stays the only copy. */
 async function storedOnce(id, page) {
-  const ticket = await eventually(async () => (await server.tickets()).find((t) => t.id === id), { timeout: 30000 });
+  const ticket = await eventually(async () => (await env.server.tickets()).find((t) => t.id === id), { timeout: 30000 });
   await page.waitForTimeout(1500);
-  const copies = (await server.tickets()).filter((t) => t.id === id);
+  const copies = (await env.server.tickets()).filter((t) => t.id === id);
   assert.equal(copies.length, 1, 'one copy in the inbox');
   return ticket;
 }
@@ -69,11 +58,11 @@ async function pendingId(page) {
 }
 
 test('the endpoint answers 500 twice, then the ticket arrives exactly once', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const attempts = await routeTicketPosts(context, (route, n) =>
     n <= 2 ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"down"}' }) : route.continue()
   );
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   const { dialog } = await handOff(page);
   const id = await pendingId(page);
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
@@ -87,13 +76,13 @@ test('the endpoint answers 500 twice, then the ticket arrives exactly once', asy
 });
 
 test('a 429 with Retry-After is retried and stored once', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const attempts = await routeTicketPosts(context, (route, n) =>
     n === 1
       ? route.fulfill({ status: 429, headers: { 'Retry-After': '1' }, contentType: 'application/json', body: '{"error":"slow down"}' })
       : route.continue()
   );
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   await handOff(page);
   const id = await pendingId(page);
   await storedOnce(id, page);
@@ -103,34 +92,34 @@ test('a 429 with Retry-After is retried and stored once', async () => {
 });
 
 test('when the acknowledgement is lost the same ticket id is resent and stored once', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const attempts = await routeTicketPosts(context, async (route, n) => {
     if (n > 1) return route.continue();
     await route.fetch(); // the inbox stores it…
     return route.abort('connectionreset'); // …but the browser never hears back
   });
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   await handOff(page);
   const id = await pendingId(page);
   const ticket = await storedOnce(id, page);
   await eventually(async () => Object.keys(await outbox(page)).length === 0);
   assert.equal(attempts(), 2);
-  assert.equal((await server.tickets()).find((t) => t.id === id).deliveries, 2, 'delivered twice, stored once');
+  assert.equal((await env.server.tickets()).find((t) => t.id === id).deliveries, 2, 'delivered twice, stored once');
   assert.equal(ticket.id, id);
   assertCleanConsole({ allow: INJECTED_FAILURES });
   await context.close();
 });
 
 test('a reload while the ticket is pending delivers it exactly once on the next page view', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const attempts = await routeTicketPosts(context, (route) =>
     route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"down"}' })
   );
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   await handOff(page);
   const id = await pendingId(page);
   await eventually(() => attempts() >= 1);
-  assert.equal((await server.tickets()).filter((t) => t.id === id).length, 0, 'nothing stored yet');
+  assert.equal((await env.server.tickets()).filter((t) => t.id === id).length, 0, 'nothing stored yet');
   await context.unrouteAll({ behavior: 'ignoreErrors' });
   await page.reload();
   // The chat is not even opened: the loader finds the outbox and delivers it.
@@ -142,19 +131,19 @@ test('a reload while the ticket is pending delivers it exactly once on the next 
 });
 
 test('a tab closed mid-send leaves the ticket to the next page view, stored once', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   let held = null;
   await routeTicketPosts(context, (route) => {
     held = route; // never answered while this tab is open
   });
-  const first = await openPageIn(context, `${server.url}/`);
+  const first = await openPageIn(context, `${env.server.url}/`);
   await handOff(first.page);
   const id = await pendingId(first.page);
   await eventually(() => held);
   await first.page.close();
   await held.abort().catch(() => {});
   await context.unrouteAll({ behavior: 'ignoreErrors' });
-  const second = await openPageIn(context, `${server.url}/course.html`);
+  const second = await openPageIn(context, `${env.server.url}/course.html`);
   const ticket = await storedOnce(id, second.page);
   assert.equal(ticket.id, id);
   first.assertCleanConsole({ allow: INJECTED_FAILURES });
@@ -163,8 +152,8 @@ test('a tab closed mid-send leaves the ticket to the next page view, stored once
 });
 
 test('offline: the visitor is told it will be sent, and it is sent once back online', async () => {
-  const context = await browser.newContext();
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const context = await env.browser.newContext();
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   const dialog = await openChat(page);
   await context.setOffline(true);
   await ask(page, 'agent');
@@ -173,7 +162,7 @@ test('offline: the visitor is told it will be sent, and it is sent once back onl
   await notice.waitFor();
   const id = await pendingId(page);
   await page.waitForTimeout(1000);
-  assert.equal((await server.tickets()).filter((t) => t.id === id).length, 0, 'nothing sent while offline');
+  assert.equal((await env.server.tickets()).filter((t) => t.id === id).length, 0, 'nothing sent while offline');
   await context.setOffline(false);
   await storedOnce(id, page);
   await notice.waitFor({ state: 'detached' });
@@ -182,13 +171,13 @@ test('offline: the visitor is told it will be sent, and it is sent once back onl
 });
 
 test('a hung endpoint times out and the ticket is retried, stored once', { timeout: 60000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   let hung = null;
   const attempts = await routeTicketPosts(context, (route, n) => {
     if (n === 1) hung = route; // no answer: the widget gives up on it after its timeout
     else return route.continue();
   });
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   await handOff(page);
   const id = await pendingId(page);
   await storedOnce(id, page);

@@ -1,25 +1,14 @@
 // The whole path in a real browser: the demo page served by `deflect serve`, the wasm
 // engine opened from the content-hashed index, and tickets landing in the SQLite inbox.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, openChat, ask, eventually } from './harness.mjs';
+import { openPage, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 test('the engine is not downloaded until the visitor opens the chat', async () => {
-  const { page, requests, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, requests, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   await page.waitForLoadState('networkidle');
   const engineRequests = () => requests.filter((url) => /\/engine\/|\/kb\.[0-9a-f]+\.bin|\/widget\./.test(url));
   assert.deepEqual(engineRequests(), [], 'nothing but the loader before opening');
@@ -32,7 +21,7 @@ test('the engine is not downloaded until the visitor opens the chat', async () =
 });
 
 test('asking how to reset a password suggests the password article first', async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'How do I reset my password?');
   const log = dialog.getByRole('log');
@@ -46,22 +35,22 @@ test('asking how to reset a password suggests the password article first', async
 });
 
 test('a troubleshooting flow can be walked to its end', async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'How do I reset my password?');
   await dialog.getByRole('button', { name: "I can't log in", exact: true }).click();
   await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).click();
   await dialog.getByRole('button', { name: "Yes, I'm in", exact: true }).click();
   await dialog.getByText('glad that\'s sorted', { exact: false }).waitFor();
-  const tickets = await server.tickets();
+  const tickets = await env.server.tickets();
   assert.equal(tickets.length, 0, 'a solved conversation sends no ticket');
   assertCleanConsole();
   await context.close();
 });
 
 test('a chargeback hands off with the response time and exactly one ticket reaches the inbox', async () => {
-  const before = (await server.tickets()).length;
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = (await env.server.tickets()).length;
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'How do I reset my password?');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
@@ -69,12 +58,12 @@ test('a chargeback hands off with the response time and exactly one ticket reach
   await ask(page, message);
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
   const tickets = await eventually(async () => {
-    const all = await server.tickets();
+    const all = await env.server.tickets();
     return all.length > before ? all : null;
   });
   // Give a duplicate time to arrive, then count again: still exactly one.
   await page.waitForTimeout(1500);
-  const after = await server.tickets();
+  const after = await env.server.tickets();
   assert.equal(after.length, before + 1, 'exactly one ticket');
   const ticket = tickets[0];
   assert.equal(ticket.queue, 'Human-Escalation');
@@ -83,7 +72,7 @@ test('a chargeback hands off with the response time and exactly one ticket reach
   assert.ok(ticket.transcript.some((m) => m.from === 'customer' && m.text === message), 'transcript has the message');
   assert.ok(ticket.tags.includes('password'), `tags: ${ticket.tags}`);
   assert.equal(ticket.articles_shown[0].id, 'reset-password');
-  assert.equal(ticket.page.url, `${server.url}/`);
+  assert.equal(ticket.page.url, `${env.server.url}/`);
   assert.equal(ticket.deliveries, 1);
   assertCleanConsole();
   await context.close();

@@ -2,29 +2,18 @@
 // counted in the real inbox: a solved flow sends nothing, a handoff sends exactly one
 // ticket with the context a person needs, and a negated trigger keeps the bot helping.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, openPageIn, openChat, ask, eventually } from './harness.mjs';
+import { openPage, openPageIn, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 /** The tickets that arrived since `before` was taken, once the count settles. */
 async function newTickets(before, page, expected = 1) {
-  await eventually(async () => (await server.tickets()).length >= before.length + expected);
+  await eventually(async () => (await env.server.tickets()).length >= before.length + expected);
   await page.waitForTimeout(1000); // time for a duplicate to arrive, if one were sent
   const known = new Set(before.map((t) => t.id));
-  return (await server.tickets()).filter((t) => !known.has(t.id));
+  return (await env.server.tickets()).filter((t) => !known.has(t.id));
 }
 
 async function handedOff(dialog) {
@@ -32,8 +21,8 @@ async function handedOff(dialog) {
 }
 
 test('a flow started from a question can go back, start over and end solved without a ticket', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, "I can't log in");
   await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).click();
@@ -45,14 +34,14 @@ test('a flow started from a question can go back, start over and end solved with
   await dialog.getByRole('button', { name: "Yes, I'm in", exact: true }).click();
   await dialog.getByText("glad that's sorted", { exact: false }).waitFor();
   await page.waitForTimeout(1000);
-  assert.equal((await server.tickets()).length, before.length, 'a solved flow sends no ticket');
+  assert.equal((await env.server.tickets()).length, before.length, 'a solved flow sends no ticket');
   assertCleanConsole();
   await context.close();
 });
 
 test('a flow that ends in a handoff sends its checklist, its path and a masked card number', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'I paid but have no access');
   await dialog.getByRole('button', { name: 'No confirmation email', exact: true }).click();
@@ -87,8 +76,8 @@ for (const [kind, message, rule] of [
   ['an explicit request for a human', 'agent', 'human-request'],
 ]) {
   test(`${kind} hands off at once with exactly one ticket`, async () => {
-    const before = await server.tickets();
-    const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+    const before = await env.server.tickets();
+    const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
     const dialog = await openChat(page);
     await ask(page, message);
     await handedOff(dialog);
@@ -107,12 +96,12 @@ for (const [kind, message, rule] of [
 }
 
 test('a refund asked after troubleshooting was suggested hands off', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'how can I get a refund');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
-  assert.equal((await server.tickets()).length, before.length, 'a first refund question is answered');
+  assert.equal((await env.server.tickets()).length, before.length, 'a first refund question is answered');
   await ask(page, 'That did not work, I want my money back');
   await handedOff(dialog);
   const [ticket, ...more] = await newTickets(before, page);
@@ -125,8 +114,8 @@ test('a refund asked after troubleshooting was suggested hands off', async () =>
 });
 
 test('a VIP from the page (Deflect identify, ?tier=vip) reaches a person on the first message', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/?tier=vip`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/?tier=vip`);
   const dialog = await openChat(page);
   await ask(page, 'Hi, where do I find lesson 4?');
   await handedOff(dialog);
@@ -141,12 +130,12 @@ test('a VIP from the page (Deflect identify, ?tier=vip) reaches a person on the 
 });
 
 test('a visitor identified as VIP after the chat started reaches a person on the next message', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'where are my invoices');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
-  assert.equal((await server.tickets()).length, before.length);
+  assert.equal((await env.server.tickets()).length, before.length);
   await page.evaluate(() => window.Deflect('identify', { email: 'vip@example.com', name: 'Val', tier: 'vip' }));
   await ask(page, 'and where is my certificate?');
   await handedOff(dialog);
@@ -159,17 +148,17 @@ test('a visitor identified as VIP after the chat started reaches a person on the
 });
 
 test('a partner from the script tag (data-tier) reaches a person on the first message', async () => {
-  const before = await server.tickets();
-  const context = await browser.newContext();
+  const before = await env.server.tickets();
+  const context = await env.browser.newContext();
   // A host page embedding the loader with data-tier, served from the demo's origin.
-  await context.route(`${server.url}/partner.html`, (route) =>
+  await context.route(`${env.server.url}/partner.html`, (route) =>
     route.fulfill({
       contentType: 'text/html',
       body: '<!doctype html><html lang="en"><title>Partner area</title><h1>Partner area</h1>' +
         '<script src="/deflect.js" data-endpoint="/api/tickets" data-tier="partner" data-email="pat@partner.example" async></script>',
     })
   );
-  const { page, assertCleanConsole } = await openPageIn(context, `${server.url}/partner.html`);
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/partner.html`);
   const dialog = await openChat(page);
   await ask(page, 'hello');
   await handedOff(dialog);
@@ -182,8 +171,8 @@ test('a partner from the script tag (data-tier) reaches a person on the first me
 });
 
 test('answers that did not help twice hand off with the articles marked unhelpful', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'where are my invoices');
   const log = dialog.getByRole('log');
@@ -203,15 +192,15 @@ test('answers that did not help twice hand off with the articles marked unhelpfu
 });
 
 test('a negated or quoted trigger does not escalate', async () => {
-  const before = await server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const before = await env.server.tickets();
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'This is not a chargeback, I just want to understand a charge on my invoice');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
   await ask(page, 'the email said "chargeback notice" - what does that mean?');
   await page.waitForTimeout(1500);
   assert.equal(await dialog.getByText('Your reference:', { exact: false }).count(), 0, 'no handoff');
-  assert.equal((await server.tickets()).length, before.length, 'no ticket');
+  assert.equal((await env.server.tickets()).length, before.length, 'no ticket');
   assertCleanConsole();
   await context.close();
 });

@@ -1,28 +1,17 @@
 // A phone: under 480 px the panel is full screen, and when the on-screen keyboard
 // shrinks the visible area the input stays above it.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { startServer, launchBrowser, openPage, openChat, ask } from './harness.mjs';
+import { openPage, openChat, ask, useSiteAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 test('on a phone the panel fills the screen and the input stays visible above the keyboard', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, PHONE);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`, PHONE);
   const dialog = await openChat(page);
   const box = await dialog.boundingBox();
   assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, 390, 844], 'full screen');

@@ -1,30 +1,19 @@
 // Takes the README's screenshots from the real demo page, so they always show what the
 // widget really looks like: closed, open, answering, an article, a flow, a handoff, and on a phone.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, openPage, openChat, ask } from './harness.mjs';
+import { openPage, openChat, ask, useSiteAndBrowser } from './harness.mjs';
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-let server;
-let browser;
+const env = useSiteAndBrowser();
 const started = Date.now() - 1000; // file times have coarse resolution on some filesystems
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 test('the README screenshots show every state of the widget', async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`, { viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   await page.screenshot({ path: join(shots, 'closed.png') });
   const dialog = await openChat(page);
   await dialog.getByRole('log').locator('.row.bot').first().waitFor();
@@ -49,7 +38,7 @@ test('the README screenshots show every state of the widget', async () => {
 });
 
 test('the README screenshot of the widget on a phone', async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`, {
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`, {
     viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true, reducedMotion: 'reduce',
   });
   const dialog = await openChat(page);

@@ -3,28 +3,17 @@
 // that survive navigation, the embed's data-* config and JS API, languages, analytics
 // and the failure states.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, openChat, ask, eventually } from './harness.mjs';
+import { openPage, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
 import { creatorPage, openHtml, nextEvent } from './widget-helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useSiteAndBrowser();
 
 const suggestions = (dialog) => dialog.getByRole('group', { name: 'Suggested articles' }).getByRole('button');
 
 test('suggestions appear as the visitor types, counting a partial last word, within a frame', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   const input = dialog.getByRole('textbox', { name: 'Type your question' });
   await input.pressSequentially('reset my passw');
@@ -45,7 +34,7 @@ test('suggestions appear as the visitor types, counting a partial last word, wit
 });
 
 test('Enter asks the question in the conversation', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   const input = dialog.getByRole('textbox', { name: 'Type your question' });
   await input.fill('my download link expired');
@@ -60,7 +49,7 @@ test('Enter asks the question in the conversation', { timeout: 60000 }, async ()
 });
 
 test('an article opens inside the chat with links in a new tab, and Yes marks the conversation deflected', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, 'How do I update my card details?');
   await dialog.getByRole('log').getByRole('button', { name: 'Update your payment method' }).click();
@@ -83,7 +72,7 @@ test('an article opens inside the chat with links in a new tab, and Yes marks th
 });
 
 test('No offers the next best answer, and repeated misses hand off to a person', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   const log = dialog.getByRole('log');
   await ask(page, 'How do I update my card details?');
@@ -105,18 +94,18 @@ test('No offers the next best answer, and repeated misses hand off to a person',
   }
   const ticket = await escalated;
   assert.ok(ticket.ticket_id, 'a ticket is created after repeated misses');
-  const stored = await eventually(async () => (await server.tickets()).find((t) => t.id === ticket.ticket_id));
+  const stored = await eventually(async () => (await env.server.tickets()).find((t) => t.id === ticket.ticket_id));
   assert.ok(stored.articles_shown.some((a) => a.helped === false), 'the ticket records what did not help');
   assertCleanConsole();
   await context.close();
 });
 
 test('the conversation survives navigation, and "Start a new conversation" starts afresh', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   let dialog = await openChat(page);
   await ask(page, 'Can I get a refund?');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
-  await page.goto(`${server.url}/course.html`);
+  await page.goto(`${env.server.url}/course.html`);
   dialog = await openChat(page);
   const log = dialog.getByRole('log');
   await log.getByText('Can I get a refund?').waitFor();
@@ -139,14 +128,14 @@ test('calls made before the loader runs are queued: identify, on ready and open'
       Deflect('on', 'escalated', function (e) { window.escalatedEvent = e; });
       Deflect('open');`,
   });
-  const { page, context, assertCleanConsole } = await openHtml(browser, server.url, html);
+  const { page, context, assertCleanConsole } = await openHtml(env.browser, env.server.url, html);
   const dialog = page.getByRole('dialog', { name: 'Support chat' });
   await dialog.waitFor();
   const ready = await eventually(() => page.evaluate(() => window.readyEvent));
   assert.ok(ready.kb_version, 'ready carries the KB version');
   await ask(page, 'I already contacted my bank about a chargeback');
   const escalated = await eventually(() => page.evaluate(() => window.escalatedEvent));
-  const stored = await eventually(async () => (await server.tickets()).find((t) => t.id === escalated.ticket_id));
+  const stored = await eventually(async () => (await env.server.tickets()).find((t) => t.id === escalated.ticket_id));
   assert.equal(stored.customer.email, 'queued@example.com');
   assert.equal(stored.customer.name, 'Queued Visitor');
   await page.evaluate(() => window.Deflect('close'));
@@ -161,7 +150,7 @@ test('data-* attributes set the position, colour, greeting and customer tier', {
   const html = creatorPage({
     attrs: 'data-position="left" data-color="#0f766e" data-greeting="Hello from the creator!" data-tier="vip" data-email="vip@example.com"',
   });
-  const { page, context, assertCleanConsole } = await openHtml(browser, server.url, html, { viewport: { width: 1200, height: 800 } });
+  const { page, context, assertCleanConsole } = await openHtml(env.browser, env.server.url, html, { viewport: { width: 1200, height: 800 } });
   const launcher = page.getByRole('button', { name: 'Open support chat' });
   const box = await launcher.boundingBox();
   assert.ok(box.x < 100, `launcher on the left (x=${box.x})`);
@@ -175,14 +164,14 @@ test('data-* attributes set the position, colour, greeting and customer tier', {
   assert.equal(await dialog.getByText("I'm the Brushwork Academy helper", { exact: false }).count(), 0, "the page's greeting replaces the KB's");
   await ask(page, 'Where are my brushes?');
   const ticket = await escalated; // a VIP goes straight to a person on their first message
-  const stored = await eventually(async () => (await server.tickets()).find((t) => t.id === ticket.ticket_id));
+  const stored = await eventually(async () => (await env.server.tickets()).find((t) => t.id === ticket.ticket_id));
   assert.equal(stored.customer.tier, 'vip');
   assertCleanConsole();
   await context.close();
 });
 
 test("the UI speaks the page's language (Spanish) and falls back to English", { timeout: 60000 }, async () => {
-  const es = await openHtml(browser, server.url, creatorPage({ lang: 'es-MX' }));
+  const es = await openHtml(env.browser, env.server.url, creatorPage({ lang: 'es-MX' }));
   await es.page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
   const dialog = es.page.getByRole('dialog', { name: 'Chat de ayuda' });
   await dialog.waitFor();
@@ -192,7 +181,7 @@ test("the UI speaks the page's language (Spanish) and falls back to English", { 
   es.assertCleanConsole();
   await es.context.close();
 
-  const fi = await openHtml(browser, server.url, creatorPage({ lang: 'fi' }));
+  const fi = await openHtml(env.browser, env.server.url, creatorPage({ lang: 'fi' }));
   const fiDialog = await openChat(fi.page);
   await fiDialog.getByRole('textbox', { name: 'Type your question' }).waitFor();
   fi.assertCleanConsole();
@@ -200,7 +189,7 @@ test("the UI speaks the page's language (Spanish) and falls back to English", { 
 });
 
 test('analytics events reach the inbox, and insights show deflection and the unanswered question', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   const input = dialog.getByRole('textbox', { name: 'Type your question' });
   await input.pressSequentially('reset pass');
@@ -213,7 +202,7 @@ test('analytics events reach the inbox, and insights show deflection and the una
   await ask(page, gap);
   await dialog.getByRole('log').getByText(gap).waitFor();
   const insights = await eventually(async () => {
-    const body = await (await fetch(`${server.url}/api/insights`)).json();
+    const body = await (await fetch(`${env.server.url}/api/insights`)).json();
     return body.counts.questions >= 2 && body.knowledge_gaps.length ? body : null;
   });
   assert.ok(insights.counts.suggestions_shown >= 1);
@@ -222,14 +211,14 @@ test('analytics events reach the inbox, and insights show deflection and the una
   assert.ok(insights.counts.deflected >= 1);
   assert.ok(insights.deflection_rate > 0);
   assert.ok(insights.knowledge_gaps.some((g) => g.question === gap), JSON.stringify(insights.knowledge_gaps));
-  const html = await (await fetch(`${server.url}/inbox/insights`)).text();
+  const html = await (await fetch(`${env.server.url}/inbox/insights`)).text();
   assert.ok(html.includes(gap), 'the insights page lists the unanswered question');
   assertCleanConsole();
   await context.close();
 });
 
 test('when the engine cannot load, the panel says so and still reaches a person', { timeout: 60000 }, async () => {
-  const { page, context, problems } = await openPage(browser, `${server.url}/`);
+  const { page, context, problems } = await openPage(env.browser, `${env.server.url}/`);
   await context.route(/\/engine\//, (route) => route.abort('internetdisconnected'));
   await page.getByRole('button', { name: 'Open support chat' }).click();
   const dialog = page.getByRole('dialog', { name: 'Support chat' });
@@ -239,7 +228,7 @@ test('when the engine cannot load, the panel says so and still reaches a person'
   await dialog.getByRole('textbox', { name: 'Your email' }).fill('offline@example.com');
   await dialog.getByRole('textbox', { name: 'How can we help?' }).fill('The lessons page is blank');
   await dialog.getByRole('button', { name: 'Send to a person' }).click();
-  await eventually(async () => (await server.tickets()).some((t) => t.customer.email === 'offline@example.com'));
+  await eventually(async () => (await env.server.tickets()).some((t) => t.customer.email === 'offline@example.com'));
   // The only console lines are the blocked engine downloads this test caused.
   const unexpected = problems.filter((p) => !/engine|ERR_INTERNET_DISCONNECTED|Failed to fetch|dynamically imported module/i.test(p));
   assert.deepEqual(unexpected, []);
@@ -247,7 +236,7 @@ test('when the engine cannot load, the panel says so and still reaches a person'
 });
 
 test('while the engine is still loading the panel says so and already reaches a person', { timeout: 60000 }, async () => {
-  const { page, context, assertCleanConsole } = await openPage(browser, `${server.url}/`);
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   await context.route(/\.wasm$/, () => {}); // a network so slow the engine never arrives in this test
   await page.getByRole('button', { name: 'Open support chat' }).click();
   const dialog = page.getByRole('dialog', { name: 'Support chat' });
@@ -257,14 +246,14 @@ test('while the engine is still loading the panel says so and already reaches a 
   await dialog.getByRole('textbox', { name: 'Your email' }).fill('slow@example.com');
   await dialog.getByRole('textbox', { name: 'How can we help?' }).fill('The course page will not load');
   await dialog.getByRole('button', { name: 'Send to a person' }).click();
-  await eventually(async () => (await server.tickets()).some((t) => t.customer.email === 'slow@example.com'));
+  await eventually(async () => (await env.server.tickets()).some((t) => t.customer.email === 'slow@example.com'));
   assertCleanConsole();
   await context.close();
 });
 
 test("the README's Content-Security-Policy is enough: the engine loads and answers under it", { timeout: 60000 }, async () => {
   const csp = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'";
-  const { page, context, assertCleanConsole } = await openHtml(browser, server.url, creatorPage({ csp }));
+  const { page, context, assertCleanConsole } = await openHtml(env.browser, env.server.url, creatorPage({ csp }));
   const dialog = await openChat(page);
   await ask(page, 'How do I reset my password?');
   await dialog.getByRole('log').getByRole('button', { name: 'Reset your password' }).waitFor();
@@ -273,7 +262,7 @@ test("the README's Content-Security-Policy is enough: the engine loads and answe
 });
 
 test('the loader is async, shifts nothing on the host page and fetches nothing heavy before the visitor shows intent', { timeout: 60000 }, async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   await context.addInitScript(() => {
     window.__cls = 0;
     new PerformanceObserver((list) => {
@@ -283,7 +272,7 @@ test('the loader is async, shifts nothing on the host page and fetches nothing h
   const page = await context.newPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${server.url}/`);
+  await page.goto(`${env.server.url}/`);
   await page.waitForLoadState('networkidle');
   await page.getByRole('button', { name: 'Open support chat' }).waitFor();
   assert.equal(await page.evaluate(() => document.querySelector('script[src$="deflect.js"]').async), true, 'not render-blocking');
