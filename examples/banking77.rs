@@ -3,7 +3,10 @@
 //! Prints, in one run, Deflect's metrics next to plain tantivy BM25's, and the
 //! confidence trade-off.
 //!
-//! `cargo run --release --example banking77 [-- --misses 20]` (or `npm run bench:matching`).
+//! `cargo run --release --example banking77 [-- --misses 20] [-- --dump-scores FILE]`
+//! (or `npm run bench:matching`). `--dump-scores` writes Deflect's top 20 articles per
+//! test question as TSV (question index, article id, score, confidence), for trying
+//! other rankers on top of its scores offline.
 //! The data folder is `../shared/data` beside the repo, or `$DEFLECT_DATA`.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +14,7 @@ use std::time::Instant;
 
 use deflect::Engine;
 use deflect::eval::{self, banking77, baseline::Bm25Baseline};
-use deflect::search::{Features, SearchIndex};
+use deflect::search::{EntryKind, Features, SearchIndex};
 
 fn main() {
     if let Err(message) = run() {
@@ -28,6 +31,10 @@ fn run() -> Result<(), String> {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump-scores")
+        .and_then(|i| args.get(i + 1));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let data = std::env::var_os("DEFLECT_DATA")
         .map(PathBuf::from)
@@ -77,10 +84,14 @@ fn run() -> Result<(), String> {
         eval::report("Deflect", &ours, threshold, misses).trim_end(),
         started.elapsed()
     );
-    println!("\nablation (each line adds one part to the one above):");
     let kb = engine.kb();
     let files = deflect::search::build_index_files(kb).map_err(|e| e.to_string())?;
     let mut index = SearchIndex::open(kb, &files).map_err(|e| e.to_string())?;
+    if let Some(path) = dump {
+        dump_scores(&index, &split.questions, Path::new(path))?;
+        println!("\nscores of the top 20 articles per test question written to {path}");
+    }
+    println!("\nablation (each line adds one part to the one above):");
     let none = Features {
         nearest_question: false,
         synonyms: false,
@@ -153,4 +164,21 @@ fn run() -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Deflect's 20 best articles per test question: `question<TAB>article<TAB>score<TAB>confidence`.
+fn dump_scores(
+    index: &SearchIndex,
+    questions: &[eval::Labelled],
+    path: &Path,
+) -> Result<(), String> {
+    use std::fmt::Write;
+    let mut out = String::from("question\tarticle\tscore\tconfidence\n");
+    for (i, q) in questions.iter().enumerate() {
+        let matches = index.search(&q.text, "en", 20).map_err(|e| e.to_string())?;
+        for m in matches.iter().filter(|m| m.kind == EntryKind::Article) {
+            let _ = writeln!(out, "{i}\t{}\t{}\t{}", m.id, m.score, m.confidence);
+        }
+    }
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
 }
