@@ -12,8 +12,9 @@ use crate::analysis;
 use crate::error::Result;
 use crate::model::Kb;
 
-/// Memory for the single-threaded writer; the KB is small.
-const WRITER_MEMORY: usize = 15_000_000;
+/// The writer's memory limit: high enough that any KB is written as one segment
+/// (memory is taken as needed, not up front).
+const WRITER_MEMORY: usize = 1 << 30;
 
 /// Indexes the KB into memory and returns the index's files, path and bytes, to be
 /// stored in the bundle.
@@ -23,10 +24,10 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
     let index = Index::builder().schema(schema.clone()).create_in_ram()?;
     analysis::register(index.tokenizers());
     let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    let ord = schema.get_field(schema::ORD)?;
-    for (i, entry) in entries.iter().enumerate() {
+    // Documents go in entry by entry, each entry's document then one per example
+    // question: the matcher reads which entry a document is from its position.
+    for entry in &entries {
         let mut doc = TantivyDocument::default();
-        doc.add_u64(ord, i as u64);
         let text = |base: &str| schema.get_field(&schema::field_name(base, &entry.lang));
         let lang = &entry.lang;
         doc.add_text(text("title")?, analysis::normalize(&entry.title, lang));
@@ -47,18 +48,20 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
         writer.add_document(doc)?;
         for question in &entry.questions {
             let mut doc = TantivyDocument::default();
-            doc.add_u64(ord, i as u64);
             doc.add_text(text(schema::QUESTION)?, analysis::normalize(question, lang));
             writer.add_document(doc)?;
         }
     }
     writer.commit()?;
-    // One segment: a question then walks each posting list once, however large the KB.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
     writer.wait_merging_threads()?;
+    // One segment keeps documents in the order they were added (see `postings`).
+    let segments = index.searchable_segment_ids()?.len();
+    if segments > 1 {
+        return Err(tantivy::TantivyError::InternalError(format!(
+            "the index was written as {segments} segments; Deflect needs one"
+        ))
+        .into());
+    }
     let directory = index.directory();
     let mut paths: Vec<_> = directory.list_managed_files().into_iter().collect();
     paths.push(Path::new("meta.json").to_path_buf());

@@ -8,15 +8,13 @@ use std::collections::hash_map::Entry as Slot;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use tantivy::collector::TopDocs;
+use tantivy::Index;
 use tantivy::directory::{Directory, RamDirectory};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
 use super::entries::{Entry, EntryKind, entries};
 use super::expansion::{self, Expansion};
+use super::postings::{FieldTerm, Segment};
 use super::schema;
 use crate::analysis;
 use crate::error::{Error, Result};
@@ -36,9 +34,11 @@ pub struct Match {
 
 /// The index opened for reading, with what the matcher derives from the KB.
 pub struct SearchIndex {
-    reader: IndexReader,
+    segment: Segment,
     schema: tantivy::schema::Schema,
     entries: Vec<Entry>,
+    /// Which entry each document of the index belongs to, by document id.
+    doc_entries: Vec<usize>,
     /// Per language: how many entries use each term, for term weights.
     doc_freq: HashMap<String, HashMap<String, u32>>,
     /// Per language: how many entries there are, for term weights.
@@ -97,10 +97,7 @@ impl SearchIndex {
         }
         let index = Index::open(directory)?;
         analysis::register(index.tokenizers());
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let segment = Segment::open(&index)?;
         let schema = index.schema();
         let mut analyzers: HashMap<String, TextAnalyzer> = HashMap::new();
         let mut entries = entries(kb);
@@ -127,10 +124,17 @@ impl SearchIndex {
                 (lang.clone(), words)
             })
             .collect();
+        // The order `build` adds documents in: each entry, then its example questions.
+        let doc_entries = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(ord, entry)| std::iter::repeat_n(ord, 1 + entry.questions.len()))
+            .collect();
         Ok(SearchIndex {
-            reader,
+            segment,
             schema,
             entries,
+            doc_entries,
             doc_freq,
             entry_counts,
             vocabulary,
@@ -347,79 +351,56 @@ impl SearchIndex {
         ) else {
             return Ok(Vec::new());
         };
-        let term_query = |field, w: &Weighted, boost: f32| -> (Occur, Box<dyn Query>) {
-            let query = TermQuery::new(
-                Term::from_field_text(field, &w.term),
-                IndexRecordOption::WithFreqs,
-            );
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), boost * w.weight)),
-            )
-        };
         let body = self
             .schema
             .get_field(&schema::field_name("body", lang))
             .ok();
-        let whole = BooleanQuery::new(
-            weighted
-                .iter()
-                .flat_map(|w| {
-                    // Added words are looked for where authors put customer wording, not
-                    // in bodies: as good a signal and far fewer postings to walk.
-                    let asked = w.via == Via::Asked;
-                    fields
-                        .iter()
-                        .filter(move |(f, _)| asked || Some(*f) != body)
-                        .map(move |(f, b)| term_query(*f, w, *b))
-                })
-                .collect(),
-        );
-        let nearest = BooleanQuery::new(
-            weighted
-                .iter()
-                .map(|w| term_query(question_field, w, 1.0))
-                .collect(),
-        );
-        let searcher = self.reader.searcher();
-        // The `ord` column of each segment, opened once per question.
-        let columns = searcher
-            .segment_readers()
+        let whole: Vec<FieldTerm> = weighted
             .iter()
-            .map(|segment| segment.fast_fields().u64(schema::ORD))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+            .flat_map(|w| {
+                // Added words are looked for where authors put customer wording, not in
+                // bodies: as good a signal and far fewer postings to walk.
+                let asked = w.via == Via::Asked;
+                fields
+                    .iter()
+                    .filter(move |(f, _)| asked || Some(*f) != body)
+                    .map(move |(field, boost)| FieldTerm {
+                        field: *field,
+                        text: &w.term,
+                        weight: boost * w.weight,
+                    })
+            })
+            .collect();
+        let nearest: Vec<FieldTerm> = weighted
+            .iter()
+            .map(|w| FieldTerm {
+                field: question_field,
+                text: &w.term,
+                weight: w.weight,
+            })
+            .collect();
         let mut combined: HashMap<usize, f32> = HashMap::new();
         let question_share = if self.features.nearest_question {
             QUESTION_SHARE
         } else {
             0.0
         };
-        for (query, share, depth) in [
+        for (terms, share, depth) in [
             (&whole, 1.0, WHOLE_DEPTH),
             (&nearest, question_share, QUESTION_DEPTH),
         ] {
             if share == 0.0 {
                 continue;
             }
-            let hits = searcher.search(query, &TopDocs::with_limit(depth).order_by_score())?;
-            if hits.first().is_none_or(|(s, _)| *s <= 0.0) {
-                continue;
-            }
+            let hits = self.segment.top_docs(terms, depth)?;
             // Each entry's best two hits (hits come best first): a second question that
             // also matches is extra evidence, at a discount. The whole-entry half has one
             // document per entry, so there it is just the entry's score.
             let mut per_entry: HashMap<usize, (f32, f32)> = HashMap::new();
-            for (score, address) in &hits {
-                let Some(ord) = columns
-                    .get(address.segment_ord as usize)
-                    .and_then(|column| column.first(address.doc_id))
-                else {
+            for (doc, score) in &hits {
+                let Some(&ord) = self.doc_entries.get(*doc as usize) else {
                     continue;
                 };
-                let ord = ord as usize;
-                if ord >= self.entries.len() {
-                    continue;
-                }
                 match per_entry.entry(ord) {
                     Slot::Vacant(slot) => {
                         slot.insert((*score, 0.0));

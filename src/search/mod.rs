@@ -6,6 +6,7 @@ mod entries;
 pub mod expansion;
 mod explain;
 mod matcher;
+mod postings;
 mod schema;
 
 pub use build::build_index_files;

@@ -1,14 +1,9 @@
 //! The index schema: one set of text fields per language, because a tantivy field has
 //! exactly one analyser and each language needs its own stemmer.
 
-use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 
 use crate::analysis;
-
-/// Which entry (article or flow) a document is; see [`super::entries`].
-pub const ORD: &str = "ord";
 
 /// The text fields searched, with how much a match in each counts.
 pub const TEXT_FIELDS: &[(&str, f32)] = &[
@@ -18,8 +13,9 @@ pub const TEXT_FIELDS: &[(&str, f32)] = &[
     ("body", 0.4),
 ];
 
-/// A document per example question (its `ord` names the entry) holds the question in
-/// this field only, so the best-matching question of each entry is found cheaply.
+/// A document per example question (right after its entry's own document) holds the
+/// question in this field only, so the best-matching question of each entry is found
+/// cheaply.
 pub const QUESTION: &str = "question";
 
 pub fn field_name(base: &str, lang: &str) -> String {
@@ -29,7 +25,6 @@ pub fn field_name(base: &str, lang: &str) -> String {
 /// A schema with text fields for each language in `langs`.
 pub fn build(langs: &[String]) -> Schema {
     let mut builder = Schema::builder();
-    builder.add_u64_field(ORD, FAST | INDEXED);
     for lang in langs {
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(&analysis::analyzer_name(lang))

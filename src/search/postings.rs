@@ -1,0 +1,125 @@
+//! BM25 scores read straight from the index's posting lists.
+//!
+//! A question is a handful of weighted terms over a few fields, and every matching
+//! document is wanted anyway (scores are summed per entry), so the matcher walks each
+//! posting list once and adds up BM25 itself instead of going through tantivy's query
+//! and collector machinery. That keeps the browser engine small: no query objects, no
+//! collectors, no fast fields, no searcher threads.
+//!
+//! The index has exactly one segment whose documents are in the order they were added
+//! (see [`super::build`]), so a document's id says which entry it belongs to.
+
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Index, SegmentReader, TERMINATED, Term};
+
+use crate::error::{Error, Result};
+
+/// The index's single segment, opened for scoring.
+pub struct Segment {
+    reader: Option<SegmentReader>,
+}
+
+/// One term to look for in one field, and how much a match counts.
+pub struct FieldTerm<'a> {
+    pub field: Field,
+    pub text: &'a str,
+    pub weight: f32,
+}
+
+impl Segment {
+    /// Opens the index's segment; an index with no documents has none.
+    pub fn open(index: &Index) -> Result<Self> {
+        let segments = index.searchable_segments()?;
+        let reader = match segments.as_slice() {
+            [] => None,
+            [segment] => Some(SegmentReader::open(segment)?),
+            _ => {
+                return Err(Error::CorruptBundle(format!(
+                    "the index has {} segments; Deflect writes exactly one",
+                    segments.len()
+                )));
+            }
+        };
+        Ok(Segment { reader })
+    }
+
+    /// Documents with a positive BM25 score summed over `terms`, best first (ties by
+    /// document order), at most `limit`.
+    pub fn top_docs(&self, terms: &[FieldTerm], limit: usize) -> Result<Vec<(DocId, f32)>> {
+        let Some(reader) = &self.reader else {
+            return Ok(Vec::new());
+        };
+        let mut scores = Scores::new(reader.max_doc());
+        for term in terms {
+            add_term_scores(reader, term, &mut scores)?;
+        }
+        let mut ranked: Vec<(DocId, f32)> = scores
+            .touched
+            .iter()
+            .map(|&doc| (doc, scores.by_doc[doc as usize]))
+            .filter(|(_, score)| *score > 0.0)
+            .collect();
+        let order = |a: &(DocId, f32), b: &(DocId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > limit && limit > 0 {
+            ranked.select_nth_unstable_by(limit - 1, order);
+        }
+        ranked.truncate(limit);
+        ranked.sort_by(order);
+        Ok(ranked)
+    }
+}
+
+/// Score per document, dense: a large KB's common words reach thousands of documents,
+/// where adding into an array is several times faster than into a hash map.
+struct Scores {
+    by_doc: Vec<f32>,
+    /// The documents with a score, each once.
+    touched: Vec<DocId>,
+}
+
+impl Scores {
+    fn new(docs: DocId) -> Self {
+        Scores {
+            by_doc: vec![0.0; docs as usize],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, doc: DocId, score: f32) {
+        let slot = &mut self.by_doc[doc as usize];
+        if *slot == 0.0 {
+            self.touched.push(doc);
+        }
+        *slot += score;
+    }
+}
+
+/// Adds `term`'s BM25 score (as tantivy's `TermQuery` computes it) to each document
+/// that contains it.
+fn add_term_scores(reader: &SegmentReader, term: &FieldTerm, scores: &mut Scores) -> Result<()> {
+    let inverted = reader.inverted_index(term.field)?;
+    let key = Term::from_field_text(term.field, term.text);
+    let Some(mut postings) = inverted
+        .read_postings(&key, IndexRecordOption::WithFreqs)
+        .map_err(tantivy::TantivyError::from)?
+    else {
+        return Ok(());
+    };
+    let docs = u64::from(reader.max_doc());
+    let average_length = inverted.total_num_tokens() as f32 / docs as f32;
+    let bm25 = Bm25Weight::for_one_term_without_explain(
+        u64::from(postings.doc_freq()),
+        docs,
+        average_length,
+    );
+    let lengths = reader.get_fieldnorms_reader(term.field)?;
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        let score = bm25.score(lengths.fieldnorm_id(doc), postings.term_freq());
+        scores.add(doc, term.weight * score);
+        doc = postings.advance();
+    }
+    Ok(())
+}
