@@ -123,3 +123,106 @@ fn add_term_scores(reader: &SegmentReader, term: &FieldTerm, scores: &mut Scores
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{TantivyDocument, doc};
+
+    use super::*;
+
+    /// The scores must be the ones tantivy's own term queries give, so that matching
+    /// quality measured natively holds in the browser.
+    #[test]
+    fn scores_equal_tantivys_boosted_term_queries() {
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", TEXT);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (t, b) in [
+            ("refund", "money back money"),
+            ("password reset", "reset the password from the login page"),
+            ("download", "the zip file and the download link"),
+            ("refund policy", "a refund within 30 days, money back"),
+        ] {
+            let doc: TantivyDocument = doc!(title => t, body => b);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let terms = [
+            FieldTerm {
+                field: title,
+                text: "refund",
+                weight: 2.0,
+            },
+            FieldTerm {
+                field: body,
+                text: "money",
+                weight: 0.4,
+            },
+            FieldTerm {
+                field: body,
+                text: "the",
+                weight: 0.7,
+            },
+        ];
+        let ours = Segment::open(&index).unwrap().top_docs(&terms, 10).unwrap();
+
+        let query = BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(t.field, t.text),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    let boosted: Box<dyn Query> =
+                        Box::new(BoostQuery::new(Box::new(term), t.weight));
+                    (Occur::Should, boosted)
+                })
+                .collect(),
+        );
+        let searcher = index.reader().unwrap().searcher();
+        let theirs = searcher
+            .search(&query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap();
+        assert_eq!(ours.len(), theirs.len());
+        for ((doc, score), (their_score, address)) in ours.iter().zip(&theirs) {
+            assert_eq!(*doc, address.doc_id);
+            assert!(
+                (score - their_score).abs() < 1e-5,
+                "{score} vs {their_score}"
+            );
+        }
+    }
+
+    #[test]
+    fn limit_keeps_the_best_and_an_empty_index_has_no_hits() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        assert!(
+            Segment::open(&index)
+                .unwrap()
+                .top_docs(&[], 5)
+                .unwrap()
+                .is_empty()
+        );
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for body in ["card", "card card card", "card card", "cash"] {
+            let doc: TantivyDocument = doc!(text => body);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let card = [FieldTerm {
+            field: text,
+            text: "card",
+            weight: 1.0,
+        }];
+        let top = Segment::open(&index).unwrap().top_docs(&card, 2).unwrap();
+        assert_eq!(top.iter().map(|(d, _)| *d).collect::<Vec<_>>(), vec![1, 2]);
+    }
+}
