@@ -48,3 +48,20 @@ fn the_bundle_built_by_build_rs_opens() {
     let bytes = std::fs::read(concat!(env!("OUT_DIR"), "/kb.bundle")).unwrap();
     assert!(Engine::open(&bytes).is_ok());
 }
+
+#[test]
+fn the_same_kb_gives_the_same_bundle_bytes() {
+    // The site names the index file by its hash: an unchanged KB must keep its name, so
+    // visitors keep their cached copy across rebuilds.
+    let kb = deflect::compile::compile_dir(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/kb"
+    )))
+    .unwrap()
+    .kb;
+    let first = bundle::write(&kb).unwrap();
+    let second = bundle::write(&kb).unwrap();
+    assert!(first == second, "two builds of one KB differ");
+    let engine = Engine::open(&first).unwrap();
+    assert!(!engine.search("reset my password", "en", 3).unwrap().is_empty());
+}

@@ -79,11 +79,55 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
         files.push((name, bytes));
     }
     #[cfg(not(target_arch = "wasm32"))]
+    name_segment_by_contents(&index, &mut files)?;
+    #[cfg(not(target_arch = "wasm32"))]
     files.push((
         super::expansion::FILE.to_string(),
         expansion_bytes(&entries),
     ));
     Ok(files)
+}
+
+/// tantivy names a segment by a random id, so the same KB would give a different index
+/// file, and every visitor a new download, on each rebuild: the segment is renamed
+/// after its contents instead.
+#[cfg(not(target_arch = "wasm32"))]
+fn name_segment_by_contents(index: &Index, files: &mut [(String, Vec<u8>)]) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    let Some(segment) = index.searchable_segment_ids()?.into_iter().next() else {
+        return Ok(());
+    };
+    let random = segment.uuid_string();
+    let mut hasher = Sha256::new();
+    for (name, bytes) in files.iter().filter(|(name, _)| name != "meta.json") {
+        hasher.update(name.replace(&random, "").as_bytes());
+        hasher.update(bytes);
+    }
+    let stable: String = hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    // File names hold the id plain, meta.json hyphenated.
+    let hyphenated = |id: &str| {
+        format!(
+            "{}-{}-{}-{}-{}",
+            &id[..8],
+            &id[8..12],
+            &id[12..16],
+            &id[16..20],
+            &id[20..]
+        )
+    };
+    for (name, bytes) in files.iter_mut() {
+        *name = name.replace(&random, &stable);
+        if name == "meta.json" {
+            let meta = String::from_utf8_lossy(bytes)
+                .replace(&hyphenated(&random), &hyphenated(&stable))
+                .replace(&random, &stable);
+            *bytes = meta.into_bytes();
+        }
+    }
+    Ok(())
 }
 
 /// The meaning-based expansion table for the KB's English words.
