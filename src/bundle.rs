@@ -14,8 +14,8 @@ use crate::model::Kb;
 const MAGIC: &[u8; 8] = b"DEFLECT\0";
 
 /// Bump when [`Contents`] or anything inside it changes shape, including the index's
-/// layout (3: one segment in entry order, no `ord` field).
-pub const FORMAT_VERSION: u32 = 3;
+/// layout (3: one segment in entry order, no `ord` field; 4: per-language settings).
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What a bundle holds.
 #[derive(Serialize, Deserialize)]

@@ -122,6 +122,7 @@ fn write_index(
         "response_time": s.response_time,
         "ticket_endpoint": s.ticket_endpoint,
         "default_lang": s.default_lang,
+        "languages": s.languages,
     });
     let manifest_json = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
     let loader = fs::read_to_string(www.join(LOADER))?;

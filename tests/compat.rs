@@ -63,5 +63,10 @@ fn the_same_kb_gives_the_same_bundle_bytes() {
     let second = bundle::write(&kb).unwrap();
     assert!(first == second, "two builds of one KB differ");
     let engine = Engine::open(&first).unwrap();
-    assert!(!engine.search("reset my password", "en", 3).unwrap().is_empty());
+    assert!(
+        !engine
+            .search("reset my password", "en", 3)
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -404,3 +404,28 @@ fn identifying_with_the_same_tier_does_not_fire_again() {
     let reply = chat.say(&engine, "and my certificate?", 3).unwrap();
     assert!(reply.handoff.is_none(), "{reply:?}");
 }
+
+#[test]
+fn a_spanish_visitor_is_answered_and_handed_off_in_spanish() {
+    let engine = common::sample_engine();
+    let mut chat = common::start_in(&engine, "es-MX");
+    let reply = chat
+        .say(&engine, "¿Cómo restablezco mi contraseña?", 2)
+        .unwrap();
+    assert_eq!(reply.messages, ["Esto es lo que encontré:"], "{reply:?}");
+    let mut reply = chat.request_human(&engine, 3);
+    if reply.handoff.is_none() {
+        reply = chat.request_human(&engine, 4); // self-service was offered first
+    }
+    let line = reply.messages.join(" ");
+    assert!(reply.handoff.is_some(), "{reply:?}");
+    assert!(
+        line.contains("Gracias") && line.contains("en menos de 24 horas"),
+        "the handoff speaks Spanish with the KB's Spanish response time: {line}"
+    );
+    let ticket = chat.ticket(&engine).unwrap();
+    assert_eq!(
+        ticket.reason, "Visitor asked to talk to a person",
+        "reasons stay in the team's language"
+    );
+}

@@ -198,6 +198,22 @@ fn bad_settings_are_caught() {
 }
 
 #[test]
+fn settings_for_an_unsupported_language_are_caught() {
+    let errors = errors_after(|kb| {
+        replace(
+            &kb.join("settings.toml"),
+            "[languages.es]",
+            "[languages.xx]",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("settings.toml:10: [languages.xx]: not a supported language"),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn a_stray_file_is_reported() {
     let errors = errors_after(|kb| fs::write(kb.join("rule.toml"), "").unwrap());
     assert_eq!(errors.len(), 1, "{errors:?}");

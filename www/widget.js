@@ -193,6 +193,8 @@ const STRINGS = {
     human: 'Talk to a person',
     newChat: 'Start a new conversation',
     replies: (when) => `A person replies ${when}`,
+    delivered: (brand, when, ref) => `Thanks — a person from ${brand || 'our team'} will reply ${when}. Your reference: ${ref}.`,
+    soon: 'soon',
     instant: 'Answers right away',
     you: 'You: ',
     greeting: 'Hi! Ask me anything — I can point you to the right answer or get a person to help.',
@@ -235,6 +237,8 @@ const STRINGS = {
     human: 'Hablar con una persona',
     newChat: 'Empezar una conversación nueva',
     replies: (when) => `Una persona responde ${when}`,
+    delivered: (brand, when, ref) => `Gracias: una persona de ${brand || 'nuestro equipo'} te responderá ${when}. Tu referencia: ${ref}.`,
+    soon: 'pronto',
     instant: 'Respuestas al instante',
     you: 'Tú: ',
     greeting: '¡Hola! Pregúntame lo que quieras: te llevo a la respuesta correcta o te paso con una persona.',
@@ -267,9 +271,12 @@ const STRINGS = {
 };
 
 /** The first of `candidates` the UI speaks ("es-MX" -> "es"), else English. */
+/** "es-MX" → "es". */
+const primaryLang = (tag) => String(tag || '').toLowerCase().split(/[-_]/)[0];
+
 export function uiLanguage(...candidates) {
   for (const c of candidates) {
-    const code = String(c || '').toLowerCase().split(/[-_]/)[0];
+    const code = primaryLang(c);
     if (STRINGS[code]) return code;
   }
   return 'en';
@@ -676,7 +683,11 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   let prevStep = false; // the last reply was in a running flow
   let shownSuggestions = '';
   const endpoint = () => config.endpoint || settings.ticket_endpoint || '/api/tickets';
-  const lang = () => config.lang || settings.default_lang || 'en';
+  // The visitor's language: the tag's data-lang, else the page's; the engine falls back
+  // to the KB's default language when the KB has no articles in it.
+  const lang = () => config.lang || document.documentElement.lang || settings.default_lang || 'en';
+  // The KB's greeting and response time in that language (kb/settings.toml [languages.xx]).
+  const localized = (key) => settings.languages?.[primaryLang(lang())]?.[key] || settings[key];
 
   /* ---- DOM ---- */
   const style = h('style', { text: STYLES });
@@ -744,10 +755,10 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     title.textContent = brand();
     for (const label of log.querySelectorAll('.row.bot > .sr')) label.textContent = `${brand()}: `;
     avatar.textContent = brand().trim().charAt(0).toUpperCase() || '?';
-    sub.textContent = settings.response_time ? t('replies', settings.response_time) : t('instant');
-    if (greetRow && greetDefault && !config.greeting && settings.greeting) {
-      greetRow.querySelector('.bubble').replaceChildren(rich(settings.greeting));
-      convo.log[0].text = settings.greeting;
+    sub.textContent = localized('response_time') ? t('replies', localized('response_time')) : t('instant');
+    if (greetRow && greetDefault && !config.greeting && localized('greeting')) {
+      greetRow.querySelector('.bubble').replaceChildren(rich(localized('greeting')));
+      convo.log[0].text = localized('greeting');
       greetDefault = false;
     }
   }
@@ -913,7 +924,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   }
 
   function greet() {
-    const text = config.greeting || settings.greeting;
+    const text = config.greeting || localized('greeting');
     greetDefault = !text;
     greetRow = addRow('bot', text || t('greeting'));
   }
@@ -1022,7 +1033,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     const hasErrors = Object.keys(errors).length > 0;
     for (const m of reply.messages || []) {
       // The greeting is already on screen (the page's data-greeting may replace the KB's).
-      if (skipGreeting && (m === convo.log[0]?.text || m === settings.greeting)) continue;
+      if (skipGreeting && (m === convo.log[0]?.text || m === localized('greeting'))) continue;
       if (reply.step && m === reply.step.prompt) continue; // shown with its links by showPrompt
       addRow('bot', m);
     }
@@ -1337,9 +1348,8 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   function deliver(ticket, responseTime) {
     clearActions();
     afterHandoffUi();
-    const when = responseTime || settings.response_time || 'soon';
-    const who = settings.brand_name ? `a person from ${settings.brand_name}` : 'a person from our team';
-    addNote(`Thanks — ${who} will reply ${when}. Your reference: ${ticket.id.slice(0, 8).toUpperCase()}.`);
+    const when = responseTime || localized('response_time') || t('soon');
+    addNote(t('delivered', settings.brand_name, when, ticket.id.slice(0, 8).toUpperCase()));
     const id = ticket.id;
     const watcher = (tid, status) => {
       if (tid !== id) return;
@@ -1457,7 +1467,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       node.remove();
       if (msg.value.trim()) addRow('me', msg.value.trim(), { record: false });
       handoff = { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason };
-      deliver(ticket, settings.response_time);
+      deliver(ticket, localized('response_time'));
       emit('escalated', { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason });
       input.focus();
     });

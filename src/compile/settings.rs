@@ -1,11 +1,13 @@
 //! `kb/settings.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::source::Source;
 use crate::error::KbError;
-use crate::model::Settings;
+use crate::model::{Settings, Translation};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +21,15 @@ struct RawSettings {
     default_lang: Spanned<String>,
     #[serde(default = "default_threshold")]
     confident_threshold: Spanned<f32>,
+    #[serde(default)]
+    languages: BTreeMap<Spanned<String>, RawTranslation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    greeting: Option<String>,
+    response_time: Option<String>,
 }
 
 fn default_lang() -> Spanned<String> {
@@ -57,6 +68,20 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Settings> {
             ),
         ));
     }
+    let mut languages = BTreeMap::new();
+    for (lang, raw) in raw.languages {
+        if !crate::analysis::is_supported(lang.get_ref()) {
+            errors.push(source.error_at(
+                Some(lang.span()),
+                format!("[languages.{}]: not a supported language", lang.get_ref()),
+            ));
+        }
+        let translation = Translation {
+            greeting: raw.greeting,
+            response_time: raw.response_time,
+        };
+        languages.insert(lang.into_inner(), translation);
+    }
     Some(Settings {
         brand_name: raw.brand_name,
         greeting: raw.greeting,
@@ -65,6 +90,7 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Settings> {
         ticket_endpoint: raw.ticket_endpoint,
         default_lang: raw.default_lang.into_inner(),
         confident_threshold: threshold,
+        languages,
     })
 }
 

@@ -149,6 +149,11 @@ impl Conversation {
         &self.lang
     }
 
+    /// What the bot says, in the conversation's language.
+    fn strings(&self) -> &'static strings::Strings {
+        strings::for_lang(&self.lang)
+    }
+
     pub fn status(&self) -> Status {
         self.status
     }
@@ -172,8 +177,10 @@ impl Conversation {
         }
         self.customer_said(text, now);
         if self.status == Status::HandedOff {
-            let line =
-                strings::already_handed_off(&engine.kb().settings.response_time, &self.reference());
+            let response_time = engine.kb().settings.response_time_in(&self.lang);
+            let line = self
+                .strings()
+                .already_handed_off(response_time, &self.reference());
             self.bot(&mut reply, line, now);
             return Ok(reply);
         }
@@ -203,17 +210,31 @@ impl Conversation {
             }
             Some(top) if top.confidence >= threshold => {
                 self.adopt_article_context(engine, &top.id);
-                self.offer(engine, &mut reply, strings::FOUND, &matches, true, now);
+                self.offer(
+                    engine,
+                    &mut reply,
+                    self.strings().found,
+                    &matches,
+                    true,
+                    now,
+                );
             }
             Some(_) => {
                 self.misses += 1;
                 reply.sure = false;
-                self.offer(engine, &mut reply, strings::NOT_SURE, &matches, false, now);
+                self.offer(
+                    engine,
+                    &mut reply,
+                    self.strings().not_sure,
+                    &matches,
+                    false,
+                    now,
+                );
             }
             None => {
                 self.misses += 1;
                 reply.sure = false;
-                self.bot(&mut reply, strings::NOTHING_FOUND.to_string(), now);
+                self.bot(&mut reply, self.strings().nothing_found.to_string(), now);
             }
         }
         Ok(reply)
@@ -278,7 +299,7 @@ impl Conversation {
         match details::validate(checklist, &values) {
             Err(errors) => {
                 let mut reply = self.step_reply(engine)?;
-                reply.messages = vec![strings::DETAILS_INVALID.to_string()];
+                reply.messages = vec![self.strings().details_invalid.to_string()];
                 reply.errors = errors;
                 Ok(reply)
             }
@@ -388,7 +409,7 @@ impl Conversation {
         if helped {
             self.status = Status::Solved;
             reply.solved = true;
-            self.bot(&mut reply, strings::SOLVED.to_string(), now);
+            self.bot(&mut reply, self.strings().solved.to_string(), now);
             return Ok(reply);
         }
         self.misses += 1;
@@ -423,7 +444,7 @@ impl Conversation {
             .take(ARTICLES_PER_REPLY)
             .collect();
         reply.articles = others;
-        self.bot(&mut reply, strings::TRY_NEXT.to_string(), now);
+        self.bot(&mut reply, self.strings().try_next.to_string(), now);
         Ok(reply)
     }
 
@@ -434,13 +455,19 @@ impl Conversation {
             ..Reply::default()
         };
         if self.status == Status::HandedOff {
-            let line =
-                strings::already_handed_off(&engine.kb().settings.response_time, &self.reference());
+            let response_time = engine.kb().settings.response_time_in(&self.lang);
+            let line = self
+                .strings()
+                .already_handed_off(response_time, &self.reference());
             self.bot(&mut reply, line, now);
         } else if let Some(flows) = self.self_service_to_offer(engine) {
             self.self_service_offered = true;
             reply.flows = flows;
-            self.bot(&mut reply, strings::SELF_SERVICE_FIRST.to_string(), now);
+            self.bot(
+                &mut reply,
+                self.strings().self_service_first.to_string(),
+                now,
+            );
         } else {
             self.hand_off(
                 engine,
@@ -509,7 +536,7 @@ impl Conversation {
                 self.offer(
                     engine,
                     &mut reply,
-                    strings::FLOW_ARTICLE,
+                    self.strings().flow_article,
                     &[shown],
                     true,
                     now,
@@ -519,7 +546,7 @@ impl Conversation {
                 self.position = None;
                 self.status = Status::Solved;
                 reply.solved = true;
-                self.bot(&mut reply, strings::SOLVED.to_string(), now);
+                self.bot(&mut reply, self.strings().solved.to_string(), now);
             }
             Outcome::Handoff(reason) => {
                 self.position = None;
@@ -655,7 +682,11 @@ impl Conversation {
         let reference = self.reference();
         self.bot(
             reply,
-            strings::handed_off(&settings.brand_name, &settings.response_time, &reference),
+            self.strings().handed_off(
+                &settings.brand_name,
+                settings.response_time_in(&self.lang),
+                &reference,
+            ),
             now,
         );
         reply.handoff = Some(HandoffView {

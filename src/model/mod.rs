@@ -13,7 +13,7 @@ pub use article::Article;
 pub use checklist::{Checklist, Field, FieldKind, Prefill};
 pub use flow::{Choice, Flow, Outcome, Step, StepInput};
 pub use rules::{EscalationRule, Priority, Route, Routing, RuleSet};
-pub use settings::Settings;
+pub use settings::{Settings, Translation};
 
 use serde::{Deserialize, Serialize};
 

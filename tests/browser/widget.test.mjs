@@ -170,14 +170,22 @@ test('data-* attributes set the position, colour, greeting and customer tier', {
   await context.close();
 });
 
-test("the UI speaks the page's language (Spanish) and falls back to English", { timeout: 60000 }, async () => {
+test("the widget, the KB's greeting, the answers and the bot speak the page's language (Spanish); others get English", { timeout: 60000 }, async () => {
   const es = await openHtml(env.browser, env.server.url, creatorPage({ lang: 'es-MX' }));
   await es.page.getByRole('button', { name: 'Abrir el chat de ayuda' }).click();
   const dialog = es.page.getByRole('dialog', { name: 'Chat de ayuda' });
   await dialog.waitFor();
-  await dialog.getByRole('textbox', { name: 'Escribe tu pregunta' }).waitFor();
+  const input = dialog.getByRole('textbox', { name: 'Escribe tu pregunta' });
+  await input.waitFor();
   await dialog.getByRole('button', { name: 'Enviar' }).waitFor();
   await dialog.getByRole('button', { name: 'Hablar con una persona' }).waitFor();
+  const log = dialog.getByRole('log');
+  await log.getByText('Soy el asistente de Brushwork Academy', { exact: false }).waitFor();
+  await dialog.getByText('Una persona responde en menos de 24 horas').waitFor();
+  await input.fill('¿Cómo restablezco mi contraseña?');
+  await input.press('Enter');
+  await log.getByText('Esto es lo que encontré:').waitFor();
+  await log.getByRole('button', { name: 'Restablecer tu contraseña' }).waitFor();
   es.assertCleanConsole();
   await es.context.close();
 

@@ -30,9 +30,18 @@ pub fn start(engine: &Engine) -> Conversation {
 }
 
 pub fn start_as(engine: &Engine, tier: Option<&str>) -> Conversation {
+    start_with(engine, tier, "en")
+}
+
+/// A conversation started from a page in `lang` ("es-MX").
+pub fn start_in(engine: &Engine, lang: &str) -> Conversation {
+    start_with(engine, None, lang)
+}
+
+fn start_with(engine: &Engine, tier: Option<&str>, lang: &str) -> Conversation {
     let mut start = Start {
         id: "0b6a3c1e-5d2f-4e8a-9c7b-1f2e3d4c5b6a".into(),
-        lang: "en".into(),
+        lang: lang.into(),
         now: 1_700_000_000_000,
         ..Start::default()
     };
