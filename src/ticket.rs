@@ -45,6 +45,22 @@ pub struct Ticket {
     pub redactions: Redactions,
 }
 
+/// A message the visitor sent after the ticket was created, so nothing they add is
+/// lost (`schema/follow-up.v1.json`). Posted to `<ticket endpoint>/<ticket_id>/messages`
+/// once the ticket itself was accepted; `id` is the idempotency key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub schema_version: u32,
+    /// `<ticket_id>-<n>`: the ticket id and the message's place in the transcript.
+    pub id: String,
+    pub ticket_id: String,
+    /// Unix time in milliseconds.
+    pub at_ms: u64,
+    /// As typed, with card numbers masked.
+    pub text: String,
+}
+
 /// Counts of sensitive values masked before the ticket left the browser, so an agent
 /// knows why a number reads `**** **** **** 1111` and that nothing was lost by mistake.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]

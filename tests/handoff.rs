@@ -429,3 +429,42 @@ fn a_spanish_visitor_is_answered_and_handed_off_in_spanish() {
         "reasons stay in the team's language"
     );
 }
+
+#[test]
+fn what_the_visitor_adds_after_the_handoff_becomes_a_follow_up_of_the_ticket() {
+    let engine = common::sample_engine();
+    let mut chat = common::start(&engine);
+    let reply = chat.request_human(&engine, 3);
+    assert!(reply.handoff.is_some(), "{reply:?}");
+    assert!(
+        reply.follow_up.is_none(),
+        "the handoff itself is the ticket"
+    );
+    let again = chat.request_human(&engine, 3);
+    assert!(
+        again.follow_up.is_none(),
+        "pressing the button again adds nothing"
+    );
+    let reply = chat
+        .say(
+            &engine,
+            "Forgot to say: card 4111 1111 1111 1111 was charged",
+            4,
+        )
+        .unwrap();
+    let follow_up = reply.follow_up.expect("a follow-up to deliver");
+    let ticket = chat.ticket(&engine).unwrap();
+    assert_eq!(follow_up.ticket_id, ticket.id);
+    assert!(follow_up.id.starts_with(&format!("{}-", ticket.id)));
+    assert_eq!(follow_up.at_ms, 4);
+    assert_eq!(
+        follow_up.text,
+        "Forgot to say: card **** **** **** 1111 was charged"
+    );
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schema/follow-up.v1.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&serde_json::to_value(&follow_up).unwrap()));
+    let next = chat.say(&engine, "Thanks", 5).unwrap().follow_up.unwrap();
+    assert_ne!(next.id, follow_up.id, "each message has its own id");
+}

@@ -88,10 +88,17 @@ fn to_json(ticket: &Ticket) -> String {
     serde_json::to_string(ticket).expect("ticket serializes")
 }
 
-/// The published schema, compiled.
+/// The published ticket schema, compiled.
 fn schema_validator() -> jsonschema::Validator {
+    published_schema("ticket.v1.json")
+}
+
+/// A schema from `schema/`, compiled.
+fn published_schema(name: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/ticket.v1.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schema")
+            .join(name),
     )
     .expect("schema file readable");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
@@ -118,7 +125,11 @@ impl Server {
     }
 
     fn post(&self, content_type: Option<&str>, body: &str) -> (u16, Value) {
-        let mut req = agent().post(self.url("/api/tickets"));
+        self.post_to("/api/tickets", content_type, body)
+    }
+
+    fn post_to(&self, path: &str, content_type: Option<&str>, body: &str) -> (u16, Value) {
+        let mut req = agent().post(self.url(path));
         if let Some(ct) = content_type {
             req = req.header("Content-Type", ct);
         }
@@ -212,13 +223,98 @@ fn create_then_duplicate_is_stored_once() {
     assert_eq!(list[0]["deliveries"], 2);
     assert!(list[0]["received_at_ms"].as_u64().unwrap() > 0);
 
-    // The listed item is the ticket plus two bookkeeping fields, nothing lost.
+    // The listed item is the ticket plus bookkeeping fields, nothing lost.
+    assert_eq!(list[0]["follow_ups"], json!([]));
     let mut item = list[0].clone();
     let obj = item.as_object_mut().unwrap();
     obj.remove("received_at_ms");
     obj.remove("deliveries");
+    obj.remove("follow_ups");
     let back: Ticket = serde_json::from_value(item).expect("listed item is a ticket");
     assert_eq!(back, ticket);
+}
+
+fn follow_up(ticket_id: &str, n: u32, text: &str) -> Value {
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "id": format!("{ticket_id}-{n}"),
+        "ticket_id": ticket_id,
+        "at_ms": 1_767_000_100_000u64 + u64::from(n),
+        "text": text,
+    })
+}
+
+#[test]
+fn follow_ups_join_their_ticket_once_each_and_match_the_schema() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    server.post_ticket(&sample_ticket("follow-up-0001"));
+    let path = "/api/tickets/follow-up-0001/messages";
+    let later = follow_up("follow-up-0001", 5, "Also: my order is <b>BA-10442</b>");
+    let first = follow_up("follow-up-0001", 3, "It happened again today");
+    assert!(published_schema("follow-up.v1.json").is_valid(&later));
+    for (body, expected) in [(&later, 201), (&first, 201), (&later, 200)] {
+        let (status, reply) = server.post_to(path, Some("application/json"), &body.to_string());
+        assert_eq!(status, expected, "{reply}");
+    }
+    let list = server.get_json("/api/tickets");
+    let texts: Vec<&str> = list[0]["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "It happened again today",
+            "Also: my order is <b>BA-10442</b>"
+        ],
+        "in the order sent, once each"
+    );
+    let (_, page) = server.get_text("/inbox");
+    assert!(page.contains("Added after the handoff"), "{page}");
+    assert!(page.contains("&lt;b&gt;BA-10442&lt;/b&gt;") && !page.contains("<b>BA-10442"));
+}
+
+#[test]
+fn a_follow_up_needs_its_ticket_and_must_name_it() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let unknown = follow_up("never-sent-0001", 3, "hello?");
+    let (status, body) = server.post_to(
+        "/api/tickets/never-sent-0001/messages",
+        Some("application/json"),
+        &unknown.to_string(),
+    );
+    assert_eq!(status, 404, "{body}");
+    assert!(
+        error_of(&body).contains("send the ticket before its follow-ups"),
+        "{body}"
+    );
+
+    server.post_ticket(&sample_ticket("follow-up-0002"));
+    let other = follow_up("follow-up-0003", 3, "wrong ticket");
+    let (status, body) = server.post_to(
+        "/api/tickets/follow-up-0002/messages",
+        Some("application/json"),
+        &other.to_string(),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(error_of(&body).contains("ticket_id"), "{body}");
+    let (status, body) = server.post_to(
+        "/api/tickets/follow-up-0002/messages",
+        Some("application/json"),
+        "{\"text\": 1}",
+    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        server
+            .store
+            .get("follow-up-0002")
+            .unwrap()
+            .unwrap()
+            .follow_ups,
+        vec![]
+    );
 }
 
 #[test]

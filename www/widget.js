@@ -20,8 +20,10 @@ const DEFAULT_COLOR = '#4f46e5';
 /* ------------------------------------------------------------------ outbox --- */
 // Tickets are written to localStorage before they are sent and removed once the
 // endpoint accepts them. The ticket id is the conversation id, so resending is safe.
+// Follow-ups (what the visitor writes after the handoff) wait in the same outbox until
+// their ticket is accepted, then go to <endpoint>/<ticket id>/messages.
 
-const pending = new Map(); // ticket id -> {ticket, endpoint}
+const pending = new Map(); // ticket or follow-up id -> {ticket, endpoint}
 const inflight = new Set();
 const attempts = new Map();
 const timers = new Map();
@@ -76,11 +78,25 @@ function finish(id, status) {
   delete box[id];
   writeBox(box);
   notify(id, status);
+  // The ticket's follow-ups were waiting for it; a dropped ticket takes them along.
+  for (const [other, item] of [...pending]) {
+    if (item.ticket.ticket_id !== id) continue;
+    if (status === 'sent') send(other);
+    else if (status === 'dropped') finish(other, 'dropped');
+  }
+}
+
+/** Where an outbox item goes: a ticket to the endpoint, a follow-up to its ticket's messages. */
+function targetOf(item) {
+  const { ticket, endpoint } = item;
+  if (!ticket.ticket_id) return endpoint;
+  return `${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(ticket.ticket_id)}/messages`;
 }
 
 async function send(id) {
   const item = pending.get(id);
   if (!item || inflight.has(id)) return;
+  if (item.ticket.ticket_id && pending.has(item.ticket.ticket_id)) return; // sent when its ticket is
   clearTimeout(timers.get(id));
   timers.delete(id);
   inflight.add(id);
@@ -90,7 +106,7 @@ async function send(id) {
   const timeout = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
   try {
     const body = JSON.stringify(item.ticket);
-    const res = await fetch(item.endpoint, {
+    const res = await fetch(targetOf(item), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body,
@@ -109,7 +125,7 @@ async function send(id) {
   if (status >= 200 && status < 300) {
     finish(id, 'sent');
   } else if (status >= 400 && status < 500 && status !== 429) {
-    console.warn(`Deflect: ${item.endpoint} refused ticket ${id} with HTTP ${status}; it was not delivered and will not be retried.`);
+    console.warn(`Deflect: ${targetOf(item)} refused ${id} with HTTP ${status}; it was not delivered and will not be retried.`);
     finish(id, 'dropped');
   } else {
     const n = attempts.get(id) || 0;
@@ -158,7 +174,7 @@ function endpointOf(config = {}) {
 export function flushOutbox(config = {}) {
   const box = readBox();
   const ids = Object.keys(box);
-  const rounds = [];
+  const found = [];
   let dirty = false;
   for (const id of ids) {
     const ticket = box[id];
@@ -169,9 +185,11 @@ export function flushOutbox(config = {}) {
     }
     hookOnline();
     if (!pending.has(id)) pending.set(id, { ticket, endpoint: endpointOf(config) });
-    rounds.push(send(id));
+    found.push(id);
   }
   if (dirty) writeBox(box);
+  // All queued first, so a follow-up sees that its ticket is still on its way.
+  const rounds = found.map((id) => send(id));
   return Promise.all(rounds).then(() => rounds.length);
 }
 
@@ -195,6 +213,7 @@ const STRINGS = {
     replies: (when) => `A person replies ${when}`,
     delivered: (brand, when, ref) => `Thanks — a person from ${brand || 'our team'} will reply ${when}. Your reference: ${ref}.`,
     soon: 'soon',
+    dropped: (brand) => `Sorry — your request could not be sent. Please contact ${brand} another way and quote this reference.`,
     instant: 'Answers right away',
     you: 'You: ',
     greeting: 'Hi! Ask me anything — I can point you to the right answer or get a person to help.',
@@ -239,6 +258,7 @@ const STRINGS = {
     replies: (when) => `Una persona responde ${when}`,
     delivered: (brand, when, ref) => `Gracias: una persona de ${brand || 'nuestro equipo'} te responderá ${when}. Tu referencia: ${ref}.`,
     soon: 'pronto',
+    dropped: (brand) => `Lo siento, no se pudo enviar tu solicitud. Ponte en contacto con ${brand} por otra vía e indica esta referencia.`,
     instant: 'Respuestas al instante',
     you: 'Tú: ',
     greeting: '¡Hola! Pregúntame lo que quieras: te llevo a la respuesta correcta o te paso con una persona.',
@@ -1045,6 +1065,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     }
     if (reply.solved) emit('deflected', { conversation_id: convo.id });
     if (reply.handoff) onHandoff(reply.handoff);
+    if (reply.follow_up) enqueue(reply.follow_up, endpoint());
     save();
   }
 
@@ -1360,7 +1381,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       } else if (status === 'dropped') {
         showOffline(false);
         watchers.delete(watcher);
-        addNote(`Sorry — your request could not be sent. Please contact ${brand()} another way and quote this reference.`, { warn: true });
+        addNote(t('dropped', brand()), { warn: true });
         save();
       }
     };

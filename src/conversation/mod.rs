@@ -22,8 +22,8 @@ use crate::escalation::Context;
 use crate::model::{Outcome, Priority, StepInput};
 use crate::search::{EntryKind, Match};
 use crate::ticket::{
-    self, ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, Redactions,
-    Ticket,
+    self, ArticleShown, Author, Customer, FiredRule, FlowStepRecord, FollowUp, Message, Page,
+    Redactions, Ticket,
 };
 
 /// A message longer than this is kept truncated in the transcript (a 100 KB paste must
@@ -177,6 +177,7 @@ impl Conversation {
         }
         self.customer_said(text, now);
         if self.status == Status::HandedOff {
+            reply.follow_up = Some(self.latest_follow_up());
             let response_time = engine.kb().settings.response_time_in(&self.lang);
             let line = self
                 .strings()
@@ -504,6 +505,23 @@ impl Conversation {
             rules_fired: self.rules_fired.clone(),
             redactions: self.redactions,
         })
+    }
+
+    /// The visitor's latest message, addressed to the ticket already sent. Its id is
+    /// fixed by its place in the transcript, so a repeat delivery is recognised.
+    fn latest_follow_up(&self) -> FollowUp {
+        let (at_ms, text) = self
+            .transcript
+            .last()
+            .map(|m| (m.at_ms, m.text.clone()))
+            .unwrap_or_default();
+        FollowUp {
+            schema_version: ticket::SCHEMA_VERSION,
+            id: format!("{}-{}", self.id, self.transcript.len()),
+            ticket_id: self.id.clone(),
+            at_ms,
+            text,
+        }
     }
 
     fn follow(&mut self, engine: &Engine, outcome: Outcome, now: u64) -> Result<Reply> {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Field, Priority};
+use crate::ticket::FollowUp;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Reply {
@@ -24,6 +25,9 @@ pub struct Reply {
     /// The conversation was marked deflected: the visitor's problem is solved.
     pub solved: bool,
     pub handoff: Option<HandoffView>,
+    /// After the handoff: the visitor's new message, for the widget to deliver to the
+    /// ticket already sent.
+    pub follow_up: Option<FollowUp>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

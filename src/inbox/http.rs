@@ -6,16 +6,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Path;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-use crate::ticket::{SCHEMA_VERSION, Ticket};
+use crate::ticket::{FollowUp, SCHEMA_VERSION, Ticket};
 
 use super::body::{BodyError, read_capped};
 use super::page;
@@ -40,6 +41,7 @@ pub struct InboxOptions {
 pub fn router(store: Store, options: InboxOptions) -> Router {
     let mut api = Router::new()
         .route("/api/tickets", get(list_tickets).post(create_ticket))
+        .route("/api/tickets/{id}/messages", post(add_follow_up))
         .merge(super::events::routes());
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
@@ -117,22 +119,7 @@ impl IntoResponse for ApiError {
 
 /// `POST /api/tickets`: validate, store idempotently, answer 201 (new) or 200 (repeat).
 async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
-    // Checked before reading the body so a wrong client is told the real problem.
-    check_content_type(req.headers())?;
-    let body = read_capped(req.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|err| match err {
-            BodyError::TooLarge => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("ticket body is larger than the {MAX_BODY_BYTES} byte limit"),
-            ),
-            BodyError::Read(err) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("could not read request body: {err}"),
-            ),
-        })?;
-    let text = String::from_utf8(body)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "ticket body is not UTF-8 text"))?;
+    let text = read_body(req, "ticket").await?;
     let ticket: Ticket = serde_json::from_str(&text).map_err(|err| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -147,11 +134,69 @@ async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Respo
         "could not store ticket",
     )
     .await?;
+    Ok(created_or_repeat(&id, inserted))
+}
+
+/// `POST /api/tickets/{id}/messages`: a follow-up to a stored ticket, stored once by its
+/// id; 404 while the ticket is unknown.
+async fn add_follow_up(
+    State(store): State<Store>,
+    Path(ticket_id): Path<String>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let text = read_body(req, "follow-up").await?;
+    let follow_up: FollowUp = serde_json::from_str(&text).map_err(|err| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid follow-up JSON: {err}"),
+        )
+    })?;
+    validate_follow_up(&follow_up, &ticket_id)?;
+    let id = follow_up.id.clone();
+    let inserted = blocking(
+        move || store.add_follow_up(&follow_up),
+        "could not store follow-up",
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no ticket {ticket_id:?}: send the ticket before its follow-ups"),
+        )
+    })?;
+    Ok(created_or_repeat(&id, inserted))
+}
+
+fn created_or_repeat(id: &str, inserted: Inserted) -> Response {
     let (status, label) = match inserted {
         Inserted::Created => (StatusCode::CREATED, "created"),
         Inserted::Duplicate => (StatusCode::OK, "duplicate"),
     };
-    Ok((status, axum::Json(json!({ "id": id, "status": label }))).into_response())
+    (status, axum::Json(json!({ "id": id, "status": label }))).into_response()
+}
+
+/// The request body as text, after checking its type and size; `what` names it in errors.
+async fn read_body(req: Request, what: &str) -> Result<String, ApiError> {
+    // Checked before reading the body so a wrong client is told the real problem.
+    check_content_type(req.headers())?;
+    let body = read_capped(req.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|err| match err {
+            BodyError::TooLarge => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("{what} body is larger than the {MAX_BODY_BYTES} byte limit"),
+            ),
+            BodyError::Read(err) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("could not read request body: {err}"),
+            ),
+        })?;
+    String::from_utf8(body).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("{what} body is not UTF-8 text"),
+        )
+    })
 }
 
 /// `application/json` for `fetch`, `text/plain` because `navigator.sendBeacon` cannot
@@ -185,13 +230,7 @@ fn validate(ticket: &Ticket) -> Result<(), ApiError> {
             ticket.schema_version
         ));
     }
-    let id_len = ticket.id.chars().count();
-    if !(8..=64).contains(&id_len)
-        || !ticket
-            .id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
+    if !is_id(&ticket.id, 8..=64) {
         problems.push("id: must be 8 to 64 characters of A-Z, a-z, 0-9 and '-'".to_owned());
     }
     if ticket.queue.is_empty() {
@@ -221,6 +260,42 @@ fn validate(ticket: &Ticket) -> Result<(), ApiError> {
             format!("invalid ticket: {}", problems.join("; ")),
         ))
     }
+}
+
+/// Rules of `schema/follow-up.v1.json` that serde's types cannot express.
+fn validate_follow_up(follow_up: &FollowUp, ticket_id: &str) -> Result<(), ApiError> {
+    let mut problems = Vec::new();
+    if follow_up.schema_version != SCHEMA_VERSION {
+        problems.push(format!(
+            "schema_version: unsupported version {}, this inbox accepts {SCHEMA_VERSION}",
+            follow_up.schema_version
+        ));
+    }
+    if follow_up.ticket_id != ticket_id {
+        problems.push(format!(
+            "ticket_id: {:?} is not the ticket in the URL, {ticket_id:?}",
+            follow_up.ticket_id
+        ));
+    }
+    if !follow_up.id.starts_with(&format!("{ticket_id}-")) || !is_id(&follow_up.id, 10..=80) {
+        problems.push("id: must be the ticket id, '-' and a number".to_owned());
+    }
+    if follow_up.text.trim().is_empty() {
+        problems.push("text: must not be empty".to_owned());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("invalid follow-up: {}", problems.join("; ")),
+        ))
+    }
+}
+
+/// An id of `len` characters of A-Z, a-z, 0-9 and '-'.
+fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&id.chars().count()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// `GET /api/tickets`: every stored ticket, newest first.

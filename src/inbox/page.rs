@@ -164,6 +164,19 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
     }
     html.push_str("</ol>\n");
 
+    if !stored.follow_ups.is_empty() {
+        html.push_str("<h3>Added after the handoff</h3>\n<ol class=\"transcript\">\n");
+        for f in &stored.follow_ups {
+            let _ = writeln!(
+                html,
+                "<li class=\"customer\"><span class=\"who\">Customer</span><span class=\"meta\">{}</span>\n{}</li>",
+                format_time(f.at_ms),
+                escape(&f.text)
+            );
+        }
+        html.push_str("</ol>\n");
+    }
+
     if !t.articles_shown.is_empty() {
         html.push_str("<h3>Articles shown</h3>\n<ul>\n");
         for a in &t.articles_shown {

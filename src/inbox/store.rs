@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::ticket::Ticket;
+use crate::ticket::{FollowUp, Ticket};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,8 @@ pub enum StoreError {
     Encode(serde_json::Error),
 }
 
-/// Result of [`Store::insert`]; the HTTP layer maps it to 201 or 200.
+/// Result of [`Store::insert`] and [`Store::add_follow_up`]; the HTTP layer maps it to
+/// 201 or 200.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {
     /// First delivery of this id: a new row was written.
@@ -55,6 +56,8 @@ pub struct StoredTicket {
     pub received_at_ms: u64,
     /// How many times this id has been delivered (1 = no duplicates).
     pub deliveries: u64,
+    /// What the visitor added after the ticket was sent, oldest first.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// Handle to the ticket database; cheap to clone and share between tokio tasks.
@@ -79,6 +82,14 @@ CREATE TABLE IF NOT EXISTS tickets (
     deliveries     INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
+CREATE TABLE IF NOT EXISTS follow_ups (
+    id             TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
+    at_ms          INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    text           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_ups_ticket ON follow_ups (ticket_id, at_ms);
 ";
 
 /// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
@@ -140,6 +151,37 @@ impl Store {
         })
     }
 
+    /// Adds a follow-up to its ticket unless its id is already stored; `None` when the
+    /// ticket is unknown. One atomic statement, like [`Store::insert`].
+    pub fn add_follow_up(&self, follow_up: &FollowUp) -> Result<Option<Inserted>, StoreError> {
+        let conn = self.lock();
+        let known: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
+            [&follow_up.ticket_id],
+            |row| row.get(0),
+        )?;
+        if !known {
+            return Ok(None);
+        }
+        let added = conn.execute(
+            "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO NOTHING",
+            params![
+                follow_up.id,
+                follow_up.ticket_id,
+                follow_up.at_ms,
+                now_ms(),
+                follow_up.text,
+            ],
+        )?;
+        Ok(Some(if added == 1 {
+            Inserted::Created
+        } else {
+            Inserted::Duplicate
+        }))
+    }
+
     /// All tickets, newest first (ties broken by insertion order).
     pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
         let conn = self.lock();
@@ -147,15 +189,15 @@ impl Store {
             "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
         ))?;
         let rows = stmt.query_map([], RawRow::read)?;
-        rows.map(|row| row?.parse()).collect()
+        rows.map(|row| row?.parse(&conn)).collect()
     }
 
     /// The ticket with this id, if stored.
     pub fn get(&self, id: &str) -> Result<Option<StoredTicket>, StoreError> {
-        self.lock()
-            .query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
+        let conn = self.lock();
+        conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
             .optional()?
-            .map(RawRow::parse)
+            .map(|row| row.parse(&conn))
             .transpose()
     }
 
@@ -192,7 +234,8 @@ impl RawRow {
         })
     }
 
-    fn parse(self) -> Result<StoredTicket, StoreError> {
+    fn parse(self, conn: &Connection) -> Result<StoredTicket, StoreError> {
+        let follow_ups = follow_ups(conn, &self.id)?;
         let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
             id: self.id,
             source,
@@ -201,8 +244,26 @@ impl RawRow {
             ticket,
             received_at_ms: self.received_at_ms,
             deliveries: self.deliveries,
+            follow_ups,
         })
     }
+}
+
+/// A ticket's follow-ups, in the order the visitor sent them.
+fn follow_ups(conn: &Connection, ticket_id: &str) -> Result<Vec<FollowUp>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at_ms, text FROM follow_ups WHERE ticket_id = ?1 ORDER BY at_ms, id",
+    )?;
+    let rows = stmt.query_map([ticket_id], |row| {
+        Ok(FollowUp {
+            schema_version: crate::ticket::SCHEMA_VERSION,
+            id: row.get(0)?,
+            ticket_id: ticket_id.to_string(),
+            at_ms: row.get(1)?,
+            text: row.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn now_ms() -> u64 {

@@ -186,3 +186,36 @@ test('a hung endpoint times out and the ticket is retried, stored once', { timeo
   assertCleanConsole({ allow: INJECTED_FAILURES });
   await context.close();
 });
+
+test('what the visitor writes after the handoff reaches the ticket once, and only after the ticket itself', async () => {
+  const context = await env.browser.newContext();
+  const log = [];
+  const ticketAttempts = await routeTicketPosts(context, (route, n) => {
+    log.push(n === 1 ? 'ticket failed' : 'ticket sent');
+    return n === 1 ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"down"}' }) : route.continue();
+  });
+  let followUpAttempts = 0;
+  await context.route(`${env.server.url}/api/tickets/*/messages`, (route) => {
+    followUpAttempts += 1;
+    log.push(followUpAttempts === 1 ? 'follow-up failed' : 'follow-up sent');
+    return followUpAttempts === 1 ? route.fulfill({ status: 503, body: 'busy' }) : route.continue();
+  });
+  const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
+  const { dialog } = await handOff(page);
+  const id = await pendingId(page);
+  await ask(page, 'Forgot to say: my order number is BA-10442');
+  await dialog.getByText('is with our team', { exact: false }).waitFor();
+  const ticket = await eventually(async () => {
+    const stored = (await env.server.tickets()).find((t) => t.id === id);
+    return stored && stored.follow_ups.length ? stored : null;
+  }, { timeout: 30000 });
+  await page.waitForTimeout(1500);
+  const again = (await env.server.tickets()).find((t) => t.id === id);
+  assert.deepEqual(again.follow_ups.map((f) => f.text), ['Forgot to say: my order number is BA-10442'], 'stored once');
+  assert.equal(ticket.deliveries, 1);
+  assert.equal(ticketAttempts(), 2);
+  assert.deepEqual(log.slice(0, 2), ['ticket failed', 'ticket sent'], `the follow-up waited for its ticket: ${log}`);
+  assert.deepEqual(await outbox(page), {}, 'the outbox is empty once both are acknowledged');
+  assertCleanConsole({ allow: INJECTED_FAILURES });
+  await context.close();
+});
