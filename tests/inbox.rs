@@ -399,9 +399,16 @@ fn unknown_and_missing_fields_are_400_naming_them() {
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
     assert!(
-        error_of(&body).contains("invalid value: integer `-1`"),
-        "{body}"
+        error_of(&body).contains("redactions.card_numbers: invalid value: integer `-1`"),
+        "the field is named: {body}"
     );
+
+    let (status, body) = server.post(
+        Some("application/json"),
+        &format!("{} trailing", to_json(&sample_ticket("fields-0005"))),
+    );
+    assert_eq!(status, 400);
+    assert!(error_of(&body).contains("trailing characters"), "{body}");
 
     assert_eq!(server.store.count().unwrap(), 0);
 }

@@ -12,6 +12,7 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -120,12 +121,7 @@ impl IntoResponse for ApiError {
 /// `POST /api/tickets`: validate, store idempotently, answer 201 (new) or 200 (repeat).
 async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
     let text = read_body(req, "ticket").await?;
-    let ticket: Ticket = serde_json::from_str(&text).map_err(|err| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid ticket JSON: {err}"),
-        )
-    })?;
+    let ticket: Ticket = parse_json(&text, "ticket")?;
     validate(&ticket)?;
 
     let id = ticket.id.clone();
@@ -145,12 +141,7 @@ async fn add_follow_up(
     req: Request,
 ) -> Result<Response, ApiError> {
     let text = read_body(req, "follow-up").await?;
-    let follow_up: FollowUp = serde_json::from_str(&text).map_err(|err| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid follow-up JSON: {err}"),
-        )
-    })?;
+    let follow_up: FollowUp = parse_json(&text, "follow-up")?;
     validate_follow_up(&follow_up, &ticket_id)?;
     let id = follow_up.id.clone();
     let inserted = blocking(
@@ -173,6 +164,27 @@ fn created_or_repeat(id: &str, inserted: Inserted) -> Response {
         Inserted::Duplicate => (StatusCode::OK, "duplicate"),
     };
     (status, axum::Json(json!({ "id": id, "status": label }))).into_response()
+}
+
+/// Parses a body, naming the field at fault (`redactions.card_numbers: …`) so a sender
+/// can fix it; `what` names the body in the message.
+fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
+    let invalid = |detail: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid {what} JSON: {detail}"),
+        )
+    };
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|err| {
+        let path = err.path().to_string();
+        match path.as_str() {
+            "." => invalid(err.into_inner().to_string()),
+            _ => invalid(format!("{path}: {}", err.into_inner())),
+        }
+    })?;
+    json.end().map_err(|err| invalid(err.to_string()))?;
+    Ok(value)
 }
 
 /// The request body as text, after checking its type and size; `what` names it in errors.
