@@ -97,6 +97,7 @@ fn run() -> Result<(), String> {
         synonyms: false,
         typos: false,
         meaning: false,
+        vectors: false,
     };
     let steps = [
         ("whole article only", none),
@@ -119,10 +120,18 @@ fn run() -> Result<(), String> {
             "+ kb/synonyms.toml",
             Features {
                 meaning: false,
+                vectors: false,
                 ..Features::default()
             },
         ),
-        ("+ meaning expansion (= Deflect)", Features::default()),
+        (
+            "+ meaning expansion",
+            Features {
+                vectors: false,
+                ..Features::default()
+            },
+        ),
+        ("+ sentence vectors (= Deflect)", Features::default()),
     ];
     for (name, features) in steps {
         index.set_features(features);
@@ -158,9 +167,10 @@ fn run() -> Result<(), String> {
             deflect::site::gzip(&bytes).map_or(0, |g| g.len())
         };
         println!(
-            "{name}: index files {} KB gzip, of which the meaning-expansion table {} KB",
+            "{name}: index files {} KB gzip, of which the meaning-expansion table {} KB, the sentence-vector table {} KB",
             size(&|_| true) / 1024,
-            size(&|n| n == deflect::search::expansion::FILE) / 1024
+            size(&|n| n == deflect::search::expansion::FILE) / 1024,
+            size(&|n| n == deflect::search::vectors::FILE) / 1024
         );
     }
     Ok(())

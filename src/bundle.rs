@@ -22,7 +22,8 @@ pub const FORMAT_VERSION: u32 = 4;
 pub struct Contents {
     pub kb: Kb,
     /// The tantivy index's files, path and bytes, plus the matcher's meaning-expansion
-    /// table ([`crate::search::expansion::FILE`]).
+    /// table ([`crate::search::expansion::FILE`]) and sentence-vector table
+    /// ([`crate::search::vectors::FILE`]).
     pub index_files: Vec<(String, Vec<u8>)>,
 }
 

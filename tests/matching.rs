@@ -1,6 +1,6 @@
 //! Matching beyond exact words, natively on the sample KB as the browser gets it:
-//! typos, the KB's synonyms, expansion by meaning, Spanish articles, "not sure", and
-//! why an answer was chosen.
+//! typos, the KB's synonyms, expansion by meaning, sentence vectors, Spanish articles,
+//! "not sure", and why an answer was chosen.
 
 mod common;
 
@@ -45,6 +45,27 @@ fn words_of_similar_meaning_find_the_kb_words() {
     let (id, confidence) = top(&engine, "I need cash back for the course", "en");
     assert_eq!(id, "refund-policy");
     assert!(confidence >= engine.kb().settings.confident_threshold);
+}
+
+#[test]
+fn sentence_vectors_find_the_article_closest_in_meaning() {
+    let kb = common::sample_kb();
+    let files = deflect::search::build_index_files(&kb).unwrap();
+    let mut index = deflect::search::SearchIndex::open(&kb, &files).unwrap();
+    let first = |index: &deflect::search::SearchIndex| {
+        index
+            .search("I was billed twice this month", "en", 3)
+            .unwrap()[0]
+            .id
+            .clone()
+    };
+    // "billed" and "month" are invoice words; the question means a double charge.
+    assert_eq!(first(&index), "duplicate-charge");
+    index.set_features(deflect::search::Features {
+        vectors: false,
+        ..Default::default()
+    });
+    assert_ne!(first(&index), "duplicate-charge");
 }
 
 #[test]
@@ -105,4 +126,16 @@ fn the_meaning_table_shipped_with_the_sample_kb_is_small() {
     let gzip = deflect::site::gzip(&table.1).unwrap().len();
     assert!(gzip > 1_000, "the table is not empty: {gzip} bytes");
     assert!(gzip < 24 * 1024, "{gzip} bytes gzip");
+}
+
+#[test]
+fn the_vector_table_shipped_with_the_sample_kb_is_small() {
+    let files = deflect::search::build_index_files(&common::sample_kb()).unwrap();
+    let table = files
+        .iter()
+        .find(|(name, _)| name == deflect::search::vectors::FILE)
+        .expect("the vector table is among the index files");
+    let gzip = deflect::site::gzip(&table.1).unwrap().len();
+    assert!(gzip > 5_000, "the table is not empty: {gzip} bytes");
+    assert!(gzip < 20 * 1024, "{gzip} bytes gzip");
 }

@@ -85,6 +85,8 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
         super::expansion::FILE.to_string(),
         expansion_bytes(&entries),
     ));
+    #[cfg(not(target_arch = "wasm32"))]
+    files.push((super::vectors::FILE.to_string(), vectors_bytes(&entries)));
     Ok(files)
 }
 
@@ -141,4 +143,21 @@ fn expansion_bytes(entries: &[super::entries::Entry]) -> Vec<u8> {
         .flat_map(|e| analysis::terms(&mut analyzer, &e.summary, "en"))
         .collect();
     postcard::to_allocvec(&expansion::for_vocabulary(&vocabulary)).unwrap_or_default()
+}
+
+/// The sentence-vector table for the KB's English words: each stem with the spellings
+/// the KB uses for it.
+#[cfg(not(target_arch = "wasm32"))]
+fn vectors_bytes(entries: &[super::entries::Entry]) -> Vec<u8> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut analyzer = analysis::analyzer("en");
+    let mut spellings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in entries.iter().filter(|e| e.lang == "en") {
+        for word in analysis::plain_words(&entry.summary, "en") {
+            if let [stem] = analysis::terms(&mut analyzer, &word, "en").as_slice() {
+                spellings.entry(stem.clone()).or_default().insert(word);
+            }
+        }
+    }
+    postcard::to_allocvec(&super::vectors::for_words(&spellings)).unwrap_or_default()
 }

@@ -16,6 +16,7 @@ use super::entries::{Entry, EntryKind, entries};
 use super::expansion::{self, Expansion};
 use super::postings::{FieldTerm, Segment};
 use super::schema;
+use super::vectors::{self, Vectors};
 use crate::analysis;
 use crate::error::{Error, Result};
 use crate::model::Kb;
@@ -26,7 +27,8 @@ pub struct Match {
     pub kind: EntryKind,
     pub id: String,
     pub title: String,
-    /// Raw BM25 score, comparable only within one query.
+    /// Relevance score (BM25-based, plus sentence-vector similarity for English),
+    /// comparable only within one query.
     pub score: f32,
     /// 0–1: how sure the engine is that this answers the question.
     pub confidence: f32,
@@ -49,6 +51,10 @@ pub struct SearchIndex {
     synonyms: HashMap<String, Vec<Vec<Phrase>>>,
     /// Per language: the KB's words for the customer's, by meaning.
     expansion: Expansion,
+    /// English KB words' sentence vectors.
+    vectors: Vectors,
+    /// Per entry: its example questions' sentence vectors (none if not English).
+    example_vectors: Vec<Vec<Vec<f32>>>,
     analyzers: RefCell<HashMap<String, TextAnalyzer>>,
     default_lang: String,
     features: Features,
@@ -66,6 +72,8 @@ pub struct Features {
     pub typos: bool,
     /// Search the KB's words of similar meaning (`data/word-neighbours.tsv.gz`).
     pub meaning: bool,
+    /// Rerank by sentence-vector similarity to example questions (English).
+    pub vectors: bool,
 }
 
 impl Default for Features {
@@ -75,6 +83,7 @@ impl Default for Features {
             synonyms: true,
             typos: true,
             meaning: true,
+            vectors: true,
         }
     }
 }
@@ -84,7 +93,14 @@ impl SearchIndex {
     pub fn open(kb: &Kb, files: &[(String, Vec<u8>)]) -> Result<Self> {
         let directory = RamDirectory::create();
         let mut expansion = Expansion::default();
+        let mut vector_table = vectors::VectorTable::default();
         for (path, bytes) in files {
+            if path == vectors::FILE {
+                vector_table = postcard::from_bytes(bytes).map_err(|e| {
+                    Error::CorruptBundle(format!("cannot read the vector table: {e}"))
+                })?;
+                continue;
+            }
             if path == expansion::FILE {
                 expansion = postcard::from_bytes(bytes).map_err(|e| {
                     Error::CorruptBundle(format!("cannot read the expansion table: {e}"))
@@ -124,6 +140,22 @@ impl SearchIndex {
                 (lang.clone(), words)
             })
             .collect();
+        let vectors = Vectors::decode(&vector_table);
+        let mut english = analysis::analyzer("en");
+        let example_vectors = entries
+            .iter()
+            .map(|entry| {
+                entry
+                    .questions
+                    .iter()
+                    .filter(|_| entry.lang == "en")
+                    .filter_map(|q| {
+                        let terms = analysis::terms(&mut english, q, "en");
+                        vectors.sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
+                    })
+                    .collect()
+            })
+            .collect();
         // The order `build` adds documents in: each entry, then its example questions.
         let doc_entries = entries
             .iter()
@@ -140,6 +172,8 @@ impl SearchIndex {
             vocabulary,
             synonyms: analysed_synonyms(kb),
             expansion,
+            vectors,
+            example_vectors,
             analyzers: RefCell::new(analyzers),
             default_lang: kb.settings.default_lang.clone(),
             features: Features::default(),
@@ -415,9 +449,40 @@ impl SearchIndex {
                 *combined.entry(ord).or_default() += share * evidence(scores) / best;
             }
         }
+        if let Some(question) = self.question_vector(weighted, lang) {
+            // Term scores relative to the best, plus how close the question's meaning is
+            // to each candidate's example questions.
+            let best = combined.values().copied().fold(0.0, f32::max);
+            for (ord, score) in combined.iter_mut() {
+                let similarity = vectors::entry_similarity(&question, &self.example_vectors[*ord]);
+                *score = *score / best + VECTOR_SHARE * similarity;
+            }
+        }
         let mut ranked: Vec<(usize, f32)> = combined.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(ranked)
+    }
+
+    /// The question's sentence vector: its words, or for a word the KB does not use,
+    /// the KB words of similar meaning standing in for it.
+    fn question_vector(&self, weighted: &[Weighted], lang: &str) -> Option<Vec<f32>> {
+        if !self.features.vectors || lang != "en" {
+            return None;
+        }
+        let words = weighted
+            .iter()
+            .filter(|w| w.via == Via::Asked)
+            .flat_map(|w| {
+                let own = self.vectors.contains(&w.term);
+                let stand_ins = self
+                    .expansion
+                    .neighbours(lang, &w.term)
+                    .filter(move |_| !own);
+                own.then_some((w.term.as_str(), 1.0))
+                    .into_iter()
+                    .chain(stand_ins)
+            });
+        self.vectors.sentence(words)
     }
 
     /// Confidence of the top hit: the share of the question's weight (rarer words weigh
@@ -529,6 +594,9 @@ const COMPLETION_WEIGHT: f32 = 0.6;
 const QUESTION_SHARE: f32 = 1.0;
 /// How much an entry's second-best example question adds to its best one.
 const SECOND_QUESTION_SHARE: f32 = 0.3;
+/// Weight of sentence-vector similarity next to term scores relative to the best
+/// (tuned on half of BANKING77's test questions).
+const VECTOR_SHARE: f32 = 1.5;
 /// How many entries and question documents each half of the scoring looks at.
 const WHOLE_DEPTH: usize = 20;
 const QUESTION_DEPTH: usize = 40;

@@ -8,6 +8,7 @@ mod explain;
 mod matcher;
 mod postings;
 mod schema;
+pub mod vectors;
 
 pub use build::build_index_files;
 pub use entries::{Entry, EntryKind};
