@@ -213,6 +213,7 @@ const STRINGS = {
     replies: (when) => `A person replies ${when}`,
     delivered: (brand, when, ref) => `Thanks — a person from ${brand || 'our team'} will reply ${when}. Your reference: ${ref}.`,
     soon: 'soon',
+    added: 'Added to your request; a person will see it.',
     dropped: (brand) => `Sorry — your request could not be sent. Please contact ${brand} another way and quote this reference.`,
     instant: 'Answers right away',
     you: 'You: ',
@@ -258,6 +259,7 @@ const STRINGS = {
     replies: (when) => `Una persona responde ${when}`,
     delivered: (brand, when, ref) => `Gracias: una persona de ${brand || 'nuestro equipo'} te responderá ${when}. Tu referencia: ${ref}.`,
     soon: 'pronto',
+    added: 'Añadido a tu solicitud; una persona lo verá.',
     dropped: (brand) => `Lo siento, no se pudo enviar tu solicitud. Ponte en contacto con ${brand} por otra vía e indica esta referencia.`,
     instant: 'Respuestas al instante',
     you: 'Tú: ',
@@ -1313,6 +1315,13 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
     if (article) closeArticle(false);
     addRow('me', text);
     save();
+    if (handoff && handoff.local) {
+      // Handed off without the engine: what follows goes to that ticket directly.
+      enqueue(localFollowUp(text), endpoint());
+      addNote(t('added'));
+      save();
+      return input.focus();
+    }
     withEngine(() => {
       if (failed) {
         if (!handoff) addRow('bot', t('cantLookUp'));
@@ -1401,6 +1410,12 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
   }
 
   /** A schema-valid ticket built without the engine (it failed to load, or returned nothing). */
+  /** A follow-up to a ticket sent without the engine, shaped like the engine's. */
+  function localFollowUp(text) {
+    const id = handoff.ticket_id;
+    return { schema_version: 1, id: `${id}-${convo.log.length}`, ticket_id: id, at_ms: Date.now(), text: maskCardNumbers(text).text };
+  }
+
   function localTicket({ email = customer.email, message = '', reason, queue, priority } = {}) {
     const now = Date.now();
     let cards = 0;
@@ -1487,7 +1502,7 @@ export function mount({ root, host, launcher, config = {}, manifest = {}, base =
       const ticket = localTicket({ email: customer.email, message: msg.value.trim() });
       node.remove();
       if (msg.value.trim()) addRow('me', msg.value.trim(), { record: false });
-      handoff = { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason };
+      handoff = { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason, local: true };
       deliver(ticket, localized('response_time'));
       emit('escalated', { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason });
       input.focus();

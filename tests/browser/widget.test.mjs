@@ -237,6 +237,15 @@ test('when the engine cannot load, the panel says so and still reaches a person'
   await dialog.getByRole('textbox', { name: 'How can we help?' }).fill('The lessons page is blank');
   await dialog.getByRole('button', { name: 'Send to a person' }).click();
   await eventually(async () => (await env.server.tickets()).some((t) => t.customer.email === 'offline@example.com'));
+  // Without the engine, what the visitor adds still reaches that ticket.
+  await dialog.getByRole('textbox', { name: 'Type your question' }).fill('It is card 4111 1111 1111 1111, order BA-1');
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+  await dialog.getByText('Added to your request', { exact: false }).waitFor();
+  const ticket = await eventually(async () => {
+    const t = (await env.server.tickets()).find((t) => t.customer.email === 'offline@example.com');
+    return t && t.follow_ups.length ? t : null;
+  });
+  assert.deepEqual(ticket.follow_ups.map((f) => f.text), ['It is card **** **** **** 1111, order BA-1']);
   // The only console lines are the blocked engine downloads this test caused.
   const unexpected = problems.filter((p) => !/engine|ERR_INTERNET_DISCONNECTED|Failed to fetch|dynamically imported module/i.test(p));
   assert.deepEqual(unexpected, []);
