@@ -264,14 +264,7 @@ fn validate(ticket: &Ticket) -> Result<(), ApiError> {
             a.id
         ));
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("invalid ticket: {}", problems.join("; ")),
-        ))
-    }
+    all_or_nothing("ticket", &problems)
 }
 
 /// Rules of `schema/follow-up.v1.json` that serde's types cannot express.
@@ -295,12 +288,17 @@ fn validate_follow_up(follow_up: &FollowUp, ticket_id: &str) -> Result<(), ApiEr
     if follow_up.text.trim().is_empty() {
         problems.push("text: must not be empty".to_owned());
     }
+    all_or_nothing("follow-up", &problems)
+}
+
+/// 422 listing every problem found in a `what`, so a sender can fix them in one round.
+fn all_or_nothing(what: &str, problems: &[String]) -> Result<(), ApiError> {
     if problems.is_empty() {
         Ok(())
     } else {
         Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            format!("invalid follow-up: {}", problems.join("; ")),
+            format!("invalid {what}: {}", problems.join("; ")),
         ))
     }
 }

@@ -155,24 +155,14 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
             Author::Customer => ("customer", "Customer"),
             Author::Bot => ("bot", "Bot"),
         };
-        let _ = writeln!(
-            html,
-            "<li class=\"{class}\"><span class=\"who\">{who}</span><span class=\"meta\">{}</span>\n{}</li>",
-            format_time(msg.at_ms),
-            escape(&msg.text)
-        );
+        transcript_line(html, class, who, msg.at_ms, &msg.text);
     }
     html.push_str("</ol>\n");
 
     if !stored.follow_ups.is_empty() {
         html.push_str("<h3>Added after the handoff</h3>\n<ol class=\"transcript\">\n");
         for f in &stored.follow_ups {
-            let _ = writeln!(
-                html,
-                "<li class=\"customer\"><span class=\"who\">Customer</span><span class=\"meta\">{}</span>\n{}</li>",
-                format_time(f.at_ms),
-                escape(&f.text)
-            );
+            transcript_line(html, "customer", "Customer", f.at_ms, &f.text);
         }
         html.push_str("</ol>\n");
     }
@@ -221,6 +211,15 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         html.push_str("</dl>\n");
     }
     html.push_str("</article>\n");
+}
+
+fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str) {
+    let _ = writeln!(
+        html,
+        "<li class=\"{class}\"><span class=\"who\">{who}</span><span class=\"meta\">{}</span>\n{}</li>",
+        format_time(at_ms),
+        escape(text)
+    );
 }
 
 fn row(html: &mut String, label: &str, value: &str) {
