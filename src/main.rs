@@ -378,6 +378,9 @@ fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
         if let Some((q, shared)) = why.best_question {
             println!("      best question: {q:?} (shares {})", shared.join(", "));
         }
+        if let Some((q, similarity)) = why.closest_in_meaning {
+            println!("      closest in meaning: {q:?} (similarity {similarity:.2})");
+        }
     }
     Ok(())
 }

@@ -113,7 +113,19 @@ fn explain_names_the_matched_words_fields_and_best_question() {
     let (question, shared) = why.best_question.unwrap();
     assert!(question.to_lowercase().contains("password"), "{question}");
     assert!(shared.contains(&"reset".to_string()), "{shared:?}");
+    let (closest, similarity) = why.closest_in_meaning.unwrap();
+    assert!(
+        closest.to_lowercase().contains("password") && similarity > 0.5,
+        "{closest}: {similarity}"
+    );
     assert!(index.explain("anything", "en", "no-such-article").is_none());
+    let spanish = index
+        .explain("olvidé mi contraseña", "es", "restablecer-contrasena-es")
+        .unwrap();
+    assert!(
+        spanish.closest_in_meaning.is_none(),
+        "sentence vectors are English only"
+    );
 }
 
 #[test]

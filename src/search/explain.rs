@@ -1,5 +1,6 @@
 //! Why an entry was found: which of the question's words (or their synonyms and typo
-//! fixes) occur in which of its fields, and its best-matching example question. For
+//! fixes) occur in which of its fields, its best-matching example question, and the
+//! one closest in meaning. For
 //! KB authors (`deflect ask`); the widget never needs it.
 
 use std::collections::HashSet;
@@ -23,6 +24,9 @@ pub struct Explanation {
     pub words: Vec<WordMatch>,
     /// The example question sharing most (weighted) words, with the shared words.
     pub best_question: Option<(String, Vec<String>)>,
+    /// The example question closest in meaning (sentence vectors, English), with its
+    /// cosine similarity: why an entry sharing few words can still rank high.
+    pub closest_in_meaning: Option<(String, f32)>,
 }
 
 impl SearchIndex {
@@ -81,9 +85,22 @@ impl SearchIndex {
             .filter(|(weight, _, _)| *weight > 0.0)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, q, shared)| (q.clone(), shared));
+        let asked = self.question_vector(&weighted, &lang);
+        let closest_in_meaning = asked.and_then(|asked| {
+            entry
+                .questions
+                .iter()
+                .filter_map(|q| {
+                    let example = self.example_vector(q)?;
+                    let cosine: f32 = asked.iter().zip(&example).map(|(a, b)| a * b).sum();
+                    Some((q.clone(), cosine))
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+        });
         Some(Explanation {
             words,
             best_question,
+            closest_in_meaning,
         })
     }
 }

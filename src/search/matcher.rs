@@ -463,9 +463,16 @@ impl SearchIndex {
         Ok(ranked)
     }
 
+    /// An English example question's sentence vector, as `open` computes them.
+    pub(super) fn example_vector(&self, question: &str) -> Option<Vec<f32>> {
+        let terms = analysis::terms(&mut analysis::analyzer("en"), question, "en");
+        self.vectors
+            .sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
+    }
+
     /// The question's sentence vector: its words, or for a word the KB does not use,
     /// the KB words of similar meaning standing in for it.
-    fn question_vector(&self, weighted: &[Weighted], lang: &str) -> Option<Vec<f32>> {
+    pub(super) fn question_vector(&self, weighted: &[Weighted], lang: &str) -> Option<Vec<f32>> {
         if !self.features.vectors || lang != "en" {
             return None;
         }
