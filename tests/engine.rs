@@ -54,6 +54,13 @@ fn spanish_visitors_get_spanish_articles() {
         .search("¿Cómo restablezco mi contraseña?", "es-MX", 3)
         .unwrap();
     assert_eq!(matches[0].id, "restablecer-contrasena-es", "{matches:?}");
+    // Spanish has no sentence vectors: the article's own words decide, and they all match.
+    assert!(matches[0].confidence > 0.9, "{matches:?}");
+    let unrelated = engine.search("qué tiempo hace en París", "es", 3).unwrap();
+    assert!(
+        unrelated[0].confidence < engine.kb().settings.confident_threshold,
+        "{unrelated:?}"
+    );
 }
 
 #[test]
