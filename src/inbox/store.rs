@@ -6,6 +6,7 @@
 //! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
 //! power loss, which is what lets the HTTP layer acknowledge it.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -189,7 +190,14 @@ impl Store {
             "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
         ))?;
         let rows = stmt.query_map([], RawRow::read)?;
-        rows.map(|row| row?.parse(&conn)).collect()
+        // All follow-ups in one query rather than one query per ticket.
+        let mut follow_ups = follow_ups(&conn, None)?;
+        rows.map(|row| {
+            let row = row?;
+            let own = follow_ups.remove(&row.id).unwrap_or_default();
+            row.parse(own)
+        })
+        .collect()
     }
 
     /// The ticket with this id, if stored.
@@ -197,7 +205,10 @@ impl Store {
         let conn = self.lock();
         conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
             .optional()?
-            .map(|row| row.parse(&conn))
+            .map(|row| {
+                let own = follow_ups(&conn, Some(id))?.remove(id).unwrap_or_default();
+                row.parse(own)
+            })
             .transpose()
     }
 
@@ -234,8 +245,7 @@ impl RawRow {
         })
     }
 
-    fn parse(self, conn: &Connection) -> Result<StoredTicket, StoreError> {
-        let follow_ups = follow_ups(conn, &self.id)?;
+    fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
         let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
             id: self.id,
             source,
@@ -249,21 +259,34 @@ impl RawRow {
     }
 }
 
-/// A ticket's follow-ups, in the order the visitor sent them.
-fn follow_ups(conn: &Connection, ticket_id: &str) -> Result<Vec<FollowUp>, StoreError> {
+/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of one
+/// ticket, or of all.
+fn follow_ups(
+    conn: &Connection,
+    ticket_id: Option<&str>,
+) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at_ms, text FROM follow_ups WHERE ticket_id = ?1 ORDER BY at_ms, id",
+        "SELECT id, ticket_id, at_ms, text FROM follow_ups
+         WHERE ?1 IS NULL OR ticket_id = ?1 ORDER BY ticket_id, at_ms, id",
     )?;
     let rows = stmt.query_map([ticket_id], |row| {
         Ok(FollowUp {
             schema_version: crate::ticket::SCHEMA_VERSION,
             id: row.get(0)?,
-            ticket_id: ticket_id.to_string(),
-            at_ms: row.get(1)?,
-            text: row.get(2)?,
+            ticket_id: row.get(1)?,
+            at_ms: row.get(2)?,
+            text: row.get(3)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
+    for follow_up in rows {
+        let follow_up = follow_up?;
+        by_ticket
+            .entry(follow_up.ticket_id.clone())
+            .or_default()
+            .push(follow_up);
+    }
+    Ok(by_ticket)
 }
 
 fn now_ms() -> u64 {

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::matcher::{SearchIndex, Via};
+use super::vectors;
 use crate::analysis;
 
 /// One searched word and where the entry has it.
@@ -92,8 +93,7 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|q| {
                     let example = self.example_vector(q)?;
-                    let cosine: f32 = asked.iter().zip(&example).map(|(a, b)| a * b).sum();
-                    Some((q.clone(), cosine))
+                    Some((q.clone(), vectors::cosine(&asked, &example)))
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1))
         });

@@ -149,10 +149,7 @@ impl SearchIndex {
                     .questions
                     .iter()
                     .filter(|_| entry.lang == "en")
-                    .filter_map(|q| {
-                        let terms = analysis::terms(&mut english, q, "en");
-                        vectors.sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
-                    })
+                    .filter_map(|q| vectors.of_text(&mut english, q))
                     .collect()
             })
             .collect();
@@ -472,9 +469,8 @@ impl SearchIndex {
 
     /// An English example question's sentence vector, as `open` computes them.
     pub(super) fn example_vector(&self, question: &str) -> Option<Vec<f32>> {
-        let terms = analysis::terms(&mut analysis::analyzer("en"), question, "en");
         self.vectors
-            .sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
+            .of_text(&mut analysis::analyzer("en"), question)
     }
 
     /// The question's sentence vector: its words, or for a word the KB does not use,

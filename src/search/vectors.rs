@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
 
 /// Name of the vector table among the index files.
 pub const FILE: &str = "deflect-vectors.bin";
@@ -70,6 +71,18 @@ impl Vectors {
         }
         sum.map(unit)
     }
+
+    /// An English text's sentence vector, every word counting fully: how example
+    /// questions are represented.
+    pub fn of_text(&self, english: &mut TextAnalyzer, text: &str) -> Option<Vec<f32>> {
+        let terms = crate::analysis::terms(english, text, "en");
+        self.sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
+    }
+}
+
+/// Cosine similarity of two unit vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// How close a question is to an entry: its best example question's cosine plus a
@@ -77,7 +90,7 @@ impl Vectors {
 pub fn entry_similarity(question: &[f32], examples: &[Vec<f32>]) -> f32 {
     let (mut first, mut second) = (0.0f32, 0.0f32);
     for example in examples {
-        let cosine: f32 = question.iter().zip(example).map(|(a, b)| a * b).sum();
+        let cosine = cosine(question, example);
         if cosine > first {
             second = first;
             first = cosine;
@@ -425,7 +438,6 @@ mod tests {
         let bytes = postcard::to_allocvec(&shipped).unwrap();
         let vectors = Vectors::decode(&postcard::from_bytes(&bytes).unwrap());
         let v = |w: &str| vectors.sentence([(w, 1.0)]).unwrap();
-        let cosine = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
         assert!(cosine(&v("cash"), &v("money")) > cosine(&v("cash"), &v("password")));
         assert!(cosine(&v("login"), &v("password")) > cosine(&v("login"), &v("refund")));
     }

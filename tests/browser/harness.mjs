@@ -116,6 +116,21 @@ export async function ask(page, text) {
   await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
+/** Sums the cumulative layout shift (CLS) of every page `context` opens; read it with `layoutShift`. */
+export async function trackLayoutShift(context) {
+  await context.addInitScript(() => {
+    window.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+/** The page's cumulative layout shift so far (see `trackLayoutShift`). */
+export function layoutShift(page) {
+  return page.evaluate(() => window.__cls);
+}
+
 /** Polls until `check()` returns a truthy value or the time is up. */
 export async function eventually(check, { timeout = 10000, interval = 100 } = {}) {
   const until = Date.now() + timeout;

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openChat, ask, eventually, useSiteAndBrowser, trackLayoutShift, layoutShift } from './harness.mjs';
 import { creatorPage, openHtml, nextEvent } from './widget-helpers.mjs';
 
 const env = useSiteAndBrowser();
@@ -280,12 +280,7 @@ test("the README's Content-Security-Policy is enough: the engine loads and answe
 
 test('the loader is async, shifts nothing on the host page and fetches nothing heavy before the visitor shows intent', { timeout: 60000 }, async () => {
   const context = await env.browser.newContext();
-  await context.addInitScript(() => {
-    window.__cls = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-    }).observe({ type: 'layout-shift', buffered: true });
-  });
+  await trackLayoutShift(context);
   const page = await context.newPage();
   const requests = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -295,9 +290,9 @@ test('the loader is async, shifts nothing on the host page and fetches nothing h
   assert.equal(await page.evaluate(() => document.querySelector('script[src$="deflect.js"]').async), true, 'not render-blocking');
   assert.deepEqual(requests.filter((u) => /\/engine\/|kb\.[0-9a-f]+\.bin|widget\./.test(u)), []);
   await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.__cls), 0, 'cumulative layout shift');
+  assert.equal(await layoutShift(page), 0, 'cumulative layout shift');
   await openChat(page);
   await page.waitForTimeout(300);
-  assert.equal(await page.evaluate(() => window.__cls), 0, 'opening the chat shifts nothing either');
+  assert.equal(await layoutShift(page), 0, 'opening the chat shifts nothing either');
   await context.close();
 });

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser } from '../browser/harness.mjs';
+import { startServer, launchBrowser, trackLayoutShift, layoutShift } from '../browser/harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = Number(process.env.RUNS || 7);
@@ -59,20 +59,15 @@ async function main() {
     }
 
     const context = await browser.newContext();
-    await context.addInitScript(() => {
-      window.__cls = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-      }).observe({ type: 'layout-shift', buffered: true });
-    });
+    await trackLayoutShift(context);
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
-    const clsClosed = await page.evaluate(() => window.__cls);
+    const clsClosed = await layoutShift(page);
     await clickToReady(page);
     await page.waitForTimeout(300);
-    const clsOpen = await page.evaluate(() => window.__cls);
+    const clsOpen = await layoutShift(page);
 
     // Keystrokes: `work` is the widget's frame callback (suggest + DOM update), measured
     // between a frame callback queued before the input event and one queued after it;
