@@ -4,32 +4,12 @@ mod common;
 
 use std::fs;
 
-use deflect::compile::compile_dir;
-
-fn errors_of(dir: &std::path::Path) -> Vec<String> {
-    match compile_dir(dir) {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors
-            .0
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{}: {}",
-                    e.file.strip_prefix(dir).unwrap().display(),
-                    e.line,
-                    e.message
-                )
-            })
-            .collect(),
-    }
-}
-
 #[test]
 fn a_flow_id_used_twice_names_both_files() {
-    let kb = common::scratch_kb();
-    let text = fs::read_to_string(kb.path().join("flows/cant-log-in.toml")).unwrap();
-    fs::write(kb.path().join("flows/zz-copy.toml"), text).unwrap();
-    let errors = errors_of(kb.path());
+    let errors = common::kb_errors_after(|kb| {
+        let text = fs::read_to_string(kb.join("flows/cant-log-in.toml")).unwrap();
+        fs::write(kb.join("flows/zz-copy.toml"), text).unwrap();
+    });
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("flows/zz-copy.toml:1: id `cant-log-in` is already used by")
@@ -40,15 +20,13 @@ fn a_flow_id_used_twice_names_both_files() {
 
 #[test]
 fn a_flow_id_equal_to_an_article_id_is_a_duplicate() {
-    let kb = common::scratch_kb();
-    let path = kb.path().join("flows/cant-log-in.toml");
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(
-        &path,
-        text.replacen("id = \"cant-log-in\"", "id = \"reset-password\"", 1),
-    )
-    .unwrap();
-    let errors = errors_of(kb.path());
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
+            &kb.join("flows/cant-log-in.toml"),
+            "id = \"cant-log-in\"",
+            "id = \"reset-password\"",
+        )
+    });
     assert!(
         errors
             .iter()
@@ -59,13 +37,14 @@ fn a_flow_id_equal_to_an_article_id_is_a_duplicate() {
 
 #[test]
 fn a_step_id_used_twice_in_a_flow_points_at_the_second() {
-    let kb = common::scratch_kb();
-    let path = kb.path().join("flows/cant-log-in.toml");
-    let text = fs::read_to_string(&path).unwrap()
-        + "\n[[steps]]\nid = \"reset\"\nprompt = \"Again?\"\nchoices = [{ label = \"ok\", solved = true }]\n";
-    let line = text.lines().count() - 2;
-    fs::write(&path, text).unwrap();
-    let errors = errors_of(kb.path());
+    let mut line = 0;
+    let errors = common::kb_errors_after(|kb| {
+        let path = kb.join("flows/cant-log-in.toml");
+        let text = fs::read_to_string(&path).unwrap()
+            + "\n[[steps]]\nid = \"reset\"\nprompt = \"Again?\"\nchoices = [{ label = \"ok\", solved = true }]\n";
+        line = text.lines().count() - 2;
+        fs::write(&path, text).unwrap();
+    });
     assert!(
         errors
             .iter()

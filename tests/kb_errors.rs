@@ -3,45 +3,17 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use deflect::compile::compile_dir;
 
-/// Compiles the scratch KB after `edit`, expecting exactly the errors it causes.
-fn errors_after(edit: impl FnOnce(&Path)) -> Vec<String> {
-    let dir = common::scratch_kb();
-    edit(dir.path());
-    match compile_dir(dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors
-            .0
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}:{}: {}",
-                    e.file.strip_prefix(dir.path()).unwrap().display(),
-                    e.line,
-                    e.message
-                )
-            })
-            .collect(),
-    }
-}
-
-fn replace(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} lacks {from:?}", path.display());
-    fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn the_sample_kb_is_valid() {
-    assert_eq!(errors_after(|_| {}), Vec::<String>::new());
+    assert_eq!(common::kb_errors_after(|_| {}), Vec::<String>::new());
 }
 
 #[test]
 fn toml_syntax_error_names_file_and_line() {
-    let errors = errors_after(|kb| {
+    let errors = common::kb_errors_after(|kb| {
         fs::write(
             kb.join("articles/broken.md"),
             "+++\nid = \"broken\"\ntitle = \"Broken\ncategory = \"tech\"\n+++\nBody\n",
@@ -57,8 +29,8 @@ fn toml_syntax_error_names_file_and_line() {
 
 #[test]
 fn unknown_front_matter_field_is_named() {
-    let errors = errors_after(|kb| {
-        replace(
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
             &kb.join("articles/reset-password.md"),
             "title =",
             "titel = \"x\"\ntitle =",
@@ -73,8 +45,9 @@ fn unknown_front_matter_field_is_named() {
 
 #[test]
 fn missing_front_matter_is_explained() {
-    let errors =
-        errors_after(|kb| fs::write(kb.join("articles/plain.md"), "# Just markdown\n").unwrap());
+    let errors = common::kb_errors_after(|kb| {
+        fs::write(kb.join("articles/plain.md"), "# Just markdown\n").unwrap()
+    });
     assert_eq!(
         errors,
         [
@@ -85,7 +58,7 @@ fn missing_front_matter_is_explained() {
 
 #[test]
 fn bad_category_points_at_its_line() {
-    let errors = errors_after(|kb| {
+    let errors = common::kb_errors_after(|kb| {
         fs::write(kb.join("articles/x.md"), "+++\nid = \"x\"\ntitle = \"X\"\ncategory = \"stuff\"\nquestions = [\"x?\"]\n+++\nBody\n").unwrap();
     });
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -97,7 +70,7 @@ fn bad_category_points_at_its_line() {
 
 #[test]
 fn duplicate_ids_name_both_places() {
-    let errors = errors_after(|kb| {
+    let errors = common::kb_errors_after(|kb| {
         let text = fs::read_to_string(kb.join("articles/reset-password.md")).unwrap();
         fs::write(kb.join("articles/zz-copy.md"), text).unwrap();
     });
@@ -110,8 +83,8 @@ fn duplicate_ids_name_both_places() {
 
 #[test]
 fn flow_pointing_nowhere_fails() {
-    let errors = errors_after(|kb| {
-        replace(
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
             &kb.join("flows/cant-log-in.toml"),
             "goto = \"reset\"",
             "goto = \"nowhere\"",
@@ -128,7 +101,7 @@ fn flow_pointing_nowhere_fails() {
 
 #[test]
 fn flow_with_unreachable_step_fails() {
-    let errors = errors_after(|kb| {
+    let errors = common::kb_errors_after(|kb| {
         let path = kb.join("flows/cant-log-in.toml");
         let text = fs::read_to_string(&path).unwrap()
             + "\n[[steps]]\nid = \"orphan\"\nprompt = \"?\"\nchoices = [{ label = \"ok\", solved = true }]\n";
@@ -143,7 +116,7 @@ fn flow_with_unreachable_step_fails() {
 
 #[test]
 fn flow_cycle_without_exit_fails() {
-    let errors = errors_after(|kb| {
+    let errors = common::kb_errors_after(|kb| {
         let flow = "id = \"loop\"\ntitle = \"Loop\"\nstart = \"a\"\n\n[[steps]]\nid = \"a\"\nprompt = \"A\"\nchoices = [{ label = \"next\", goto = \"b\" }]\n\n[[steps]]\nid = \"b\"\nprompt = \"B\"\nchoices = [{ label = \"back\", goto = \"a\" }]\n";
         fs::write(kb.join("flows/loop.toml"), flow).unwrap();
     });
@@ -157,8 +130,8 @@ fn flow_cycle_without_exit_fails() {
 
 #[test]
 fn choice_with_two_outcomes_fails() {
-    let errors = errors_after(|kb| {
-        replace(
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
             &kb.join("flows/cant-log-in.toml"),
             "goto = \"reset\"",
             "goto = \"reset\", solved = true",
@@ -172,8 +145,8 @@ fn choice_with_two_outcomes_fails() {
 
 #[test]
 fn unknown_article_in_flow_fails() {
-    let errors = errors_after(|kb| {
-        replace(
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
             &kb.join("flows/cant-log-in.toml"),
             "article = \"magic-link-expired\"",
             "article = \"no-such-article\"",
@@ -189,7 +162,9 @@ fn unknown_article_in_flow_fails() {
 
 #[test]
 fn bad_settings_are_caught() {
-    let errors = errors_after(|kb| replace(&kb.join("settings.toml"), "#4f46e5", "indigo"));
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(&kb.join("settings.toml"), "#4f46e5", "indigo")
+    });
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("settings.toml:3: brand_color must look like"),
@@ -199,8 +174,8 @@ fn bad_settings_are_caught() {
 
 #[test]
 fn settings_for_an_unsupported_language_are_caught() {
-    let errors = errors_after(|kb| {
-        replace(
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
             &kb.join("settings.toml"),
             "[languages.es]",
             "[languages.xx]",
@@ -215,7 +190,7 @@ fn settings_for_an_unsupported_language_are_caught() {
 
 #[test]
 fn a_stray_file_is_reported() {
-    let errors = errors_after(|kb| fs::write(kb.join("rule.toml"), "").unwrap());
+    let errors = common::kb_errors_after(|kb| fs::write(kb.join("rule.toml"), "").unwrap());
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("rule.toml:1: unexpected file"),
@@ -225,8 +200,8 @@ fn a_stray_file_is_reported() {
 
 #[test]
 fn all_mistakes_are_reported_at_once() {
-    let errors = errors_after(|kb| {
-        replace(&kb.join("settings.toml"), "#4f46e5", "indigo");
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(&kb.join("settings.toml"), "#4f46e5", "indigo");
         fs::write(kb.join("articles/plain.md"), "# Just markdown\n").unwrap();
     });
     assert_eq!(errors.len(), 2, "{errors:?}");

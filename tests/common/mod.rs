@@ -68,3 +68,32 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The errors (`file:line: message`, file relative to the KB) of compiling a scratch
+/// copy of the sample KB after `edit` broke it; empty when it still compiles.
+pub fn kb_errors_after(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let dir = scratch_kb();
+    edit(dir.path());
+    match compile::compile_dir(dir.path()) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .0
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}: {}",
+                    e.file.strip_prefix(dir.path()).unwrap().display(),
+                    e.line,
+                    e.message
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Replaces the first `from` in a file, which must contain it.
+pub fn replace_once(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
