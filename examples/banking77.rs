@@ -98,6 +98,7 @@ fn run() -> Result<(), String> {
         typos: false,
         meaning: false,
         vectors: false,
+        classifier: false,
     };
     let steps = [
         ("whole article only", none),
@@ -121,6 +122,7 @@ fn run() -> Result<(), String> {
             Features {
                 meaning: false,
                 vectors: false,
+                classifier: false,
                 ..Features::default()
             },
         ),
@@ -128,10 +130,18 @@ fn run() -> Result<(), String> {
             "+ meaning expansion",
             Features {
                 vectors: false,
+                classifier: false,
                 ..Features::default()
             },
         ),
-        ("+ sentence vectors (= Deflect)", Features::default()),
+        (
+            "+ sentence vectors",
+            Features {
+                classifier: false,
+                ..Features::default()
+            },
+        ),
+        ("+ learned classifier (= Deflect)", Features::default()),
     ];
     for (name, features) in steps {
         index.set_features(features);

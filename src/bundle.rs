@@ -14,16 +14,18 @@ use crate::model::Kb;
 const MAGIC: &[u8; 8] = b"DEFLECT\0";
 
 /// Bump when [`Contents`] or anything inside it changes shape, including the index's
-/// layout (3: one segment in entry order, no `ord` field; 4: per-language settings).
-pub const FORMAT_VERSION: u32 = 4;
+/// layout (3: one segment in entry order, no `ord` field; 4: per-language settings;
+/// 5: the article classifier among the index files).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What a bundle holds.
 #[derive(Serialize, Deserialize)]
 pub struct Contents {
     pub kb: Kb,
     /// The tantivy index's files, path and bytes, plus the matcher's meaning-expansion
-    /// table ([`crate::search::expansion::FILE`]) and sentence-vector table
-    /// ([`crate::search::vectors::FILE`]).
+    /// table ([`crate::search::expansion::FILE`]), sentence-vector table
+    /// ([`crate::search::vectors::FILE`]) and article classifier
+    /// ([`crate::search::classifier::FILE`]).
     pub index_files: Vec<(String, Vec<u8>)>,
 }
 

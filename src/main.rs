@@ -380,6 +380,16 @@ fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
         if let Some((q, similarity)) = why.closest_in_meaning {
             println!("      closest in meaning: {q:?} (similarity {similarity:.2})");
         }
+        if let Some((probability, parts)) = why.learned {
+            println!(
+                "      learned from the example questions: {:.0}% (words {:+.2}, word pieces {:+.2}, word pairs {:+.2}, meaning {:+.2})",
+                100.0 * probability,
+                parts.words,
+                parts.pieces,
+                parts.pairs,
+                parts.meaning
+            );
+        }
     }
     Ok(())
 }

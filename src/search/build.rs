@@ -87,6 +87,11 @@ pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
     ));
     #[cfg(not(target_arch = "wasm32"))]
     files.push((super::vectors::FILE.to_string(), vectors_bytes(&entries)));
+    #[cfg(not(target_arch = "wasm32"))]
+    files.push((
+        super::classifier::FILE.to_string(),
+        classifier_bytes(kb, &files)?,
+    ));
     Ok(files)
 }
 
@@ -160,4 +165,12 @@ fn vectors_bytes(entries: &[super::entries::Entry]) -> Vec<u8> {
         }
     }
     postcard::to_allocvec(&super::vectors::for_words(&spellings)).unwrap_or_default()
+}
+
+/// The classifier learned from the example questions, as the matcher opening these
+/// files sees them, so that training and asking describe a question the same way.
+#[cfg(not(target_arch = "wasm32"))]
+fn classifier_bytes(kb: &Kb, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let index = super::SearchIndex::open(kb, files)?;
+    Ok(postcard::to_allocvec(&index.train_classifier()).unwrap_or_default())
 }

@@ -28,6 +28,9 @@ pub struct Explanation {
     /// The example question closest in meaning (sentence vectors, English), with its
     /// cosine similarity: why an entry sharing few words can still rank high.
     pub closest_in_meaning: Option<(String, f32)>,
+    /// What the classifier learned from the example questions says: its probability
+    /// for this entry and what that rests on.
+    pub learned: Option<(f32, super::classifier::Parts)>,
 }
 
 impl SearchIndex {
@@ -97,10 +100,12 @@ impl SearchIndex {
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1))
         });
+        let learned = self.learned_view(text, &weighted, &lang, id);
         Some(Explanation {
             words,
             best_question,
             closest_in_meaning,
+            learned,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! and opened read-only from bytes in the browser.
 
 mod build;
+pub mod classifier;
 mod entries;
 pub mod expansion;
 mod explain;
