@@ -375,10 +375,25 @@ impl SearchIndex {
                 }
             })
             .collect();
-        // The top entry, with the classifier's probability for it.
-        let top = scored
-            .first()
-            .map(|(ord, _)| (*ord, classifier::probability(&learned, *ord)));
+        // The top entry, with the classifier's probability for it and its lead over the
+        // runner-up by the evidence before the classifier's: the lead was measured on
+        // that, and the classifier's say is its probability.
+        let learned_part = |ord: usize| {
+            learned
+                .iter()
+                .find(|(o, _)| *o == ord)
+                .map_or(0.0, |(_, logit)| CLASSIFIER_SHARE * logit)
+        };
+        let top = scored.first().map(|&(ord, score)| {
+            let before = score - learned_part(ord);
+            let lead = match scored.get(1) {
+                Some(&(second, score)) if before > 0.0 => {
+                    ((before - (score - learned_part(second))) / before).max(0.0)
+                }
+                _ => 1.0,
+            };
+            (ord, classifier::probability(&learned, ord), lead)
+        });
         self.assign_confidence(
             &mut matches,
             top,
@@ -636,13 +651,13 @@ impl SearchIndex {
     fn assign_confidence(
         &self,
         matches: &mut [Match],
-        top: Option<(usize, Option<f32>)>,
+        top: Option<(usize, Option<f32>, f32)>,
         weighted: &[Weighted],
         question: Option<&[f32]>,
         completing: bool,
         lang: &str,
     ) {
-        let (Some(top), Some((top_ord, probability))) = (matches.first(), top) else {
+        let (Some(top), Some((top_ord, probability, lead))) = (matches.first(), top) else {
             return;
         };
         let idf = |t: &str| self.idf(t, lang);
@@ -675,10 +690,6 @@ impl SearchIndex {
             0.0
         };
         let top_score = top.score;
-        let lead = match matches.get(1) {
-            Some(second) if top_score > 0.0 => (top_score - second.score) / top_score,
-            _ => 1.0,
-        };
         let examples = &self.example_vectors[top_ord];
         // Without vectors (Spanish, or no word of the question has one: a typo) the
         // words alone decide.
@@ -767,8 +778,8 @@ const CLOSE_AT: f32 = 1.2;
 /// dev protocol, README "Matching quality").
 const CLASSIFIER_SHARE: f32 = 0.3;
 /// Share of the classifier's probability in the top hit's confidence. On BANKING77 at
-/// the default threshold, a quarter keeps as many right answers confident while fewer
-/// wrong and out-of-scope ones are (0: 75.3% / 13.0% / 6%; 0.25: 75.5% / 12.4% / 4%;
+/// the default threshold, a quarter kept as many right answers confident while fewer
+/// wrong and out-of-scope ones were (0: 75.3% / 13.0% / 6%; 0.25: 75.5% / 12.4% / 4%;
 /// 0.5: 74.7% / 11.6% / 8%); more makes short or misspelt questions unsure, as the
 /// classifier spreads its probability over many articles for them.
 const PROBABILITY_SHARE: f32 = 0.25;
