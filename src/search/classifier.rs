@@ -37,15 +37,53 @@ pub struct Model {
     pub entries: Vec<u32>,
     /// A stored level times this is a weight.
     pub scale: f32,
-    /// Per sparse feature (hashed word or n-gram): the classes it weighs for or
-    /// against, with the level of each weight.
-    pub sparse: BTreeMap<u32, Vec<(u16, i8)>>,
+    /// The sparse features (hashed words, n-grams and pairs) that carry weights, sorted.
+    #[serde(with = "increasing")]
+    pub keys: Vec<u32>,
+    /// Per key, where its weights end in `classes` and `levels`; they start where the
+    /// previous key's end. Flat arrays decode in one allocation each: a list per key
+    /// made opening the engine in the browser ~100 ms slower.
+    #[serde(with = "increasing")]
+    pub ends: Vec<u32>,
+    /// The class each weight is for.
+    pub classes: Vec<u16>,
+    /// Each weight's level.
+    pub levels: Vec<i8>,
     /// Sentence-vector dimensions (0 where the language has no vectors).
     pub dims: u32,
     /// Per class, `dims` levels: the sentence-vector weights.
     pub dense: Vec<i8>,
     /// Per class: its bias.
     pub bias: Vec<f32>,
+}
+
+/// An increasing sequence stored as the steps between its numbers, which are small and
+/// compress well (hashes sorted, running ends), and summed back up when read.
+mod increasing {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[u32], serializer: S) -> Result<S::Ok, S::Error> {
+        let steps: Vec<u32> = values
+            .iter()
+            .scan(0u32, |previous, &v| {
+                let step = v.wrapping_sub(*previous);
+                *previous = v;
+                Some(step)
+            })
+            .collect();
+        steps.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+        let steps = Vec::<u32>::deserialize(deserializer)?;
+        Ok(steps
+            .into_iter()
+            .scan(0u32, |sum, step| {
+                *sum = sum.wrapping_add(step);
+                Some(*sum)
+            })
+            .collect())
+    }
 }
 
 /// A question as the classifier sees it.
@@ -129,18 +167,30 @@ pub struct Parts {
 }
 
 impl Model {
+    /// The weights of a sparse feature: (class, weight) pairs.
+    fn weights(&self, feature: u32) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let range = match self.keys.binary_search(&feature) {
+            Ok(i) => {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+                start..self.ends[i] as usize
+            }
+            Err(_) => 0..0,
+        };
+        self.classes[range.clone()]
+            .iter()
+            .zip(&self.levels[range])
+            .map(|(class, level)| (usize::from(*class), f32::from(*level) * self.scale))
+    }
+
     /// The logit of `class` split by feature block.
     pub fn parts(&self, features: &Features, class: usize) -> Parts {
         let block = |range: &[(u32, f32)]| -> f32 {
             range
                 .iter()
                 .flat_map(|(feature, value)| {
-                    self.sparse
-                        .get(feature)
-                        .into_iter()
-                        .flatten()
-                        .filter(|(c, _)| usize::from(*c) == class)
-                        .map(move |(_, level)| value * f32::from(*level) * self.scale)
+                    self.weights(*feature)
+                        .filter(|(c, _)| *c == class)
+                        .map(move |(_, weight)| value * weight)
                 })
                 .sum()
         };
@@ -175,9 +225,9 @@ impl Model {
     pub fn logits(&self, features: &Features) -> Vec<f32> {
         let mut out = self.bias.clone();
         for (feature, value) in &features.sparse {
-            for &(class, level) in self.sparse.get(feature).into_iter().flatten() {
-                if let Some(o) = out.get_mut(usize::from(class)) {
-                    *o += value * f32::from(level) * self.scale;
+            for (class, weight) in self.weights(*feature) {
+                if let Some(o) = out.get_mut(class) {
+                    *o += value * weight;
                 }
             }
         }
@@ -214,7 +264,7 @@ pub use training::train;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod training {
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
 
     use super::{Features, Model};
 
@@ -394,17 +444,24 @@ mod training {
         let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-9);
         let scale = max / LEVELS;
         let level = |w: f32| (w / scale).round().clamp(-LEVELS, LEVELS) as i8;
-        let mut sparse = BTreeMap::new();
-        for (col, key) in keys.iter().enumerate() {
-            let kept: Vec<(u16, i8)> = weights[col * classes..(col + 1) * classes]
+        let mut by_key: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+        by_key.sort_unstable();
+        let (mut kept_keys, mut ends, mut kept_classes, mut levels) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (key, col) in by_key {
+            let before = levels.len();
+            for (class, w) in weights[col * classes..(col + 1) * classes]
                 .iter()
                 .enumerate()
-                .filter(|(_, w)| w.abs() >= PRUNE)
-                .map(|(class, w)| (class as u16, level(*w)))
-                .filter(|(_, l)| *l != 0)
-                .collect();
-            if !kept.is_empty() {
-                sparse.insert(*key, kept);
+            {
+                if w.abs() >= PRUNE && level(*w) != 0 {
+                    kept_classes.push(class as u16);
+                    levels.push(level(*w));
+                }
+            }
+            if levels.len() > before {
+                kept_keys.push(key);
+                ends.push(levels.len() as u32);
             }
         }
         let mut dense = vec![0i8; classes * dims];
@@ -418,7 +475,10 @@ mod training {
             lang: lang.to_string(),
             entries,
             scale,
-            sparse,
+            keys: kept_keys,
+            ends,
+            classes: kept_classes,
+            levels,
             dims: dims as u32,
             dense,
             bias,
@@ -510,6 +570,16 @@ mod tests {
             .map(|i| (features(&format!("topic{i}")), i % classes))
             .collect();
         assert!(train("en", (0..classes as u32).collect(), &examples).is_none());
+    }
+
+    #[test]
+    fn a_model_reads_back_as_written() {
+        let examples = vec![(features("card lost"), 0), (features("refund please"), 1)];
+        let model = train("en", vec![3, 5], &examples).expect("two classes");
+        assert!(model.keys.windows(2).all(|w| w[0] < w[1]));
+        let bytes = postcard::to_allocvec(&model).unwrap();
+        let read: Model = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(read, model);
     }
 
     #[test]
