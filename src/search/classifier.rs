@@ -105,7 +105,11 @@ impl Features {
         let mut sparse = Vec::new();
         let norm = terms.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
-            sparse.extend(terms.iter().map(|(t, w)| (hash(b'w', t), w / norm)));
+            sparse.extend(
+                terms
+                    .iter()
+                    .map(|(t, w)| (Fnv::new(b'w').bytes(t.as_bytes()).0, w / norm)),
+            );
         }
         let words_end = sparse.len();
         let mut grams: BTreeMap<u32, f32> = BTreeMap::new();
@@ -116,8 +120,8 @@ impl Features {
                 .collect();
             for n in MIN_GRAM..=MAX_GRAM.min(padded.len()) {
                 for window in padded.windows(n) {
-                    let gram: String = window.iter().collect();
-                    *grams.entry(hash(b'c', &gram)).or_default() += 1.0;
+                    let key = window.iter().fold(Fnv::new(b'c'), |h, c| h.char(*c)).0;
+                    *grams.entry(key).or_default() += 1.0;
                 }
             }
         }
@@ -125,7 +129,12 @@ impl Features {
         let grams_end = sparse.len();
         let mut pairs: BTreeMap<u32, f32> = BTreeMap::new();
         for pair in words.windows(2) {
-            *pairs.entry(hash(b'p', &pair.join(" "))).or_default() += 1.0;
+            let key = Fnv::new(b'p')
+                .bytes(pair[0].as_bytes())
+                .bytes(b" ")
+                .bytes(pair[1].as_bytes())
+                .0;
+            *pairs.entry(key).or_default() += 1.0;
         }
         push_unit(&mut sparse, pairs);
         Features {
@@ -146,14 +155,26 @@ fn push_unit(sparse: &mut Vec<(u32, f32)>, counts: BTreeMap<u32, f32>) {
     }
 }
 
-/// FNV-1a of a block tag and a string: words and n-grams share one key space.
-fn hash(tag: u8, text: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in std::iter::once(tag).chain(text.bytes()) {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
+/// FNV-1a over a block tag and then UTF-8 text, so words, n-grams and pairs share one
+/// key space; fed piece by piece, so no string is built per n-gram on each keystroke.
+struct Fnv(u32);
+
+impl Fnv {
+    fn new(tag: u8) -> Self {
+        Fnv(0x811c_9dc5).bytes(&[tag])
     }
-    h
+
+    fn bytes(mut self, bytes: &[u8]) -> Self {
+        for b in bytes {
+            self.0 ^= u32::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0193);
+        }
+        self
+    }
+
+    fn char(self, c: char) -> Self {
+        self.bytes(c.encode_utf8(&mut [0; 4]).as_bytes())
+    }
 }
 
 /// What a class's logit is made of, for KB authors (`deflect ask`).
@@ -182,6 +203,26 @@ impl Model {
             .map(|(class, level)| (usize::from(*class), f32::from(*level) * self.scale))
     }
 
+    /// What the sentence vector adds to `class`'s logit (nothing without one).
+    fn meaning(&self, features: &Features, class: usize) -> f32 {
+        let dims = self.dims as usize;
+        let (Some(vector), Some(weights)) = (
+            features
+                .dense
+                .as_ref()
+                .filter(|v| v.len() == dims && dims > 0),
+            self.dense.get(class * dims..(class + 1) * dims),
+        ) else {
+            return 0.0;
+        };
+        let dot: f32 = weights
+            .iter()
+            .zip(vector)
+            .map(|(w, v)| f32::from(*w) * v)
+            .sum();
+        dot * self.scale
+    }
+
     /// The logit of `class` split by feature block.
     pub fn parts(&self, features: &Features, class: usize) -> Parts {
         let block = |range: &[(u32, f32)]| -> f32 {
@@ -195,28 +236,11 @@ impl Model {
                 .sum()
         };
         let [words_end, grams_end] = features.ends;
-        let dims = self.dims as usize;
-        let meaning = match features.dense.as_ref().filter(|v| v.len() == dims) {
-            Some(vector) => {
-                self.dense
-                    .chunks(dims.max(1))
-                    .nth(class)
-                    .map(|w| {
-                        w.iter()
-                            .zip(vector)
-                            .map(|(w, v)| f32::from(*w) * v)
-                            .sum::<f32>()
-                    })
-                    .unwrap_or(0.0)
-                    * self.scale
-            }
-            None => 0.0,
-        };
         Parts {
             words: block(&features.sparse[..words_end]),
             pieces: block(&features.sparse[words_end..grams_end]),
             pairs: block(&features.sparse[grams_end..]),
-            meaning,
+            meaning: self.meaning(features, class),
             bias: self.bias.get(class).copied().unwrap_or(0.0),
         }
     }
@@ -231,20 +255,8 @@ impl Model {
                 }
             }
         }
-        let dims = self.dims as usize;
-        if let Some(vector) = features
-            .dense
-            .as_ref()
-            .filter(|v| v.len() == dims && dims > 0)
-        {
-            for (o, weights) in out.iter_mut().zip(self.dense.chunks(dims)) {
-                let dot: f32 = weights
-                    .iter()
-                    .zip(vector)
-                    .map(|(w, v)| f32::from(*w) * v)
-                    .sum();
-                *o += dot * self.scale;
-            }
+        for (class, o) in out.iter_mut().enumerate() {
+            *o += self.meaning(features, class);
         }
         out
     }
