@@ -1,4 +1,5 @@
-//! Query latency: the sample KB, and a 5,000-article KB built from it.
+//! Query latency: the sample KB, and a 5,000-article KB built from it; and how long
+//! opening the sample KB's bundle takes (what the widget does before its first answer).
 //! Run with `cargo bench --bench query`; criterion prints the means, and each KB's
 //! p50/p99 over a mixed set of questions (typos, synonyms, out-of-scope, long) is
 //! printed first. Budget: p99 ≤ 1 ms natively at 5,000 articles.
@@ -44,6 +45,10 @@ fn large_kb(n: usize) -> Kb {
 }
 
 fn bench(c: &mut Criterion) {
+    let bundle = deflect::bundle::write(&sample_kb()).unwrap();
+    c.bench_function("open/sample", |b| {
+        b.iter(|| black_box(Engine::open(&bundle).unwrap()))
+    });
     for (name, kb) in [("sample", sample_kb()), ("5000-articles", large_kb(5000))] {
         let engine = Engine::open(&deflect::bundle::write(&kb).unwrap()).unwrap();
         print_percentiles(&engine, name);

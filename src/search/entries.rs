@@ -30,7 +30,7 @@ pub struct Entry {
     pub keywords: Vec<String>,
     /// Body text; empty when opened from a bundle (bodies are indexed, not shipped).
     pub body: String,
-    /// Analysed terms of `summary`, for confidence.
+    /// Analysed terms of the questions (title included) and keywords, for confidence.
     pub terms: HashSet<String>,
 }
 

@@ -133,13 +133,33 @@ impl SearchIndex {
         let mut entries = entries(kb);
         let mut doc_freq: HashMap<String, HashMap<String, u32>> = HashMap::new();
         let mut entry_counts: HashMap<String, u32> = HashMap::new();
+        let vectors = Vectors::decode(&vector_table);
+        let mut example_vectors = Vec::with_capacity(entries.len());
         for entry in &mut entries {
             let analyzer = analyzers
                 .entry(entry.lang.clone())
                 .or_insert_with(|| analysis::analyzer(&entry.lang));
-            entry.terms = analysis::terms(analyzer, &entry.summary, &entry.lang)
-                .into_iter()
+            // Each example question is analysed once, for the entry's terms and for its
+            // sentence vector: analysis is most of the time the engine takes to open.
+            let questions: Vec<Vec<String>> = entry
+                .questions
+                .iter()
+                .map(|q| analysis::terms(analyzer, q, &entry.lang))
                 .collect();
+            example_vectors.push(if entry.lang == "en" {
+                questions
+                    .iter()
+                    .filter_map(|t| vectors.of_terms(t))
+                    .collect()
+            } else {
+                Vec::new()
+            });
+            let keywords: Vec<String> = entry
+                .keywords
+                .iter()
+                .flat_map(|k| analysis::terms(analyzer, k, &entry.lang))
+                .collect();
+            entry.terms = questions.into_iter().flatten().chain(keywords).collect();
             *entry_counts.entry(entry.lang.clone()).or_default() += 1;
             let df = doc_freq.entry(entry.lang.clone()).or_default();
             for term in &entry.terms {
@@ -152,19 +172,6 @@ impl SearchIndex {
                 let mut words: Vec<String> = df.keys().cloned().collect();
                 words.sort();
                 (lang.clone(), words)
-            })
-            .collect();
-        let vectors = Vectors::decode(&vector_table);
-        let mut english = analysis::analyzer("en");
-        let example_vectors = entries
-            .iter()
-            .map(|entry| {
-                entry
-                    .questions
-                    .iter()
-                    .filter(|_| entry.lang == "en")
-                    .filter_map(|q| vectors.of_text(&mut english, q))
-                    .collect()
             })
             .collect();
         // The order `build` adds documents in: each entry, then its example questions.

@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 use tantivy::tokenizer::TextAnalyzer;
 
 /// Name of the vector table among the index files.
@@ -25,8 +26,9 @@ const SECOND_SHARE: f32 = 0.3;
 pub struct VectorTable {
     /// Per dimension: a level (-7..7) times its scale is the value.
     pub scales: Vec<f32>,
-    /// Word → (weight × 16, levels + 8, two per byte, high nibble first).
-    pub words: BTreeMap<String, (u8, Vec<u8>)>,
+    /// Word → (weight × 16, levels + 8, two per byte, high nibble first). The levels
+    /// are a byte string, so they are read with one copy rather than byte by byte.
+    pub words: BTreeMap<String, (u8, ByteBuf)>,
 }
 
 /// The table decoded for scoring: per word, its weight and unit vector.
@@ -75,7 +77,11 @@ impl Vectors {
     /// An English text's sentence vector, every word counting fully: how example
     /// questions are represented.
     pub fn of_text(&self, english: &mut TextAnalyzer, text: &str) -> Option<Vec<f32>> {
-        let terms = crate::analysis::terms(english, text, "en");
+        self.of_terms(&crate::analysis::terms(english, text, "en"))
+    }
+
+    /// The sentence vector of analysed English terms, every word counting fully.
+    pub fn of_terms(&self, terms: &[String]) -> Option<Vec<f32>> {
         self.sentence(terms.iter().map(|t| (t.as_str(), 1.0)))
     }
 }
@@ -196,11 +202,11 @@ pub fn for_words(spellings: &BTreeMap<String, std::collections::BTreeSet<String>
                 .zip(&scales)
                 .map(|(x, s)| ((*x as f32 / s).round().clamp(-LEVELS, LEVELS) + 8.0) as u8)
                 .collect();
-            let packed = levels
+            let packed: Vec<u8> = levels
                 .chunks(2)
                 .map(|pair| pair[0] << 4 | pair.get(1).copied().unwrap_or(8))
                 .collect();
-            ((*stem).clone(), (*weight, packed))
+            ((*stem).clone(), (*weight, ByteBuf::from(packed)))
         })
         .collect();
     VectorTable { scales, words }
