@@ -153,7 +153,11 @@ fn run() -> Result<(), String> {
             e.mrr()
         );
     }
-    println!("\nconfidence trade-off (Deflect):\n{}", eval::curve(&ours));
+    println!(
+        "\nconfidence calibration (Deflect, in-scope top answers):\n{}",
+        eval::reliability_table(&ours)
+    );
+    println!("confidence trade-off (Deflect):\n{}", eval::curve(&ours));
     let honest = ours.threshold_for_out_of_scope(0.10);
     println!(
         "lowest threshold with ≤ 10% out-of-scope confident: {honest:.2} → confident and right {:.1}%, confident and wrong {:.1}%",

@@ -435,6 +435,7 @@ fn eval(
         "{}",
         deflect::eval::report(&file.display().to_string(), &result, threshold, misses)
     );
+    print!("{}", deflect::eval::reliability_table(&result));
     print!("{}", deflect::eval::curve(&result));
     Ok(())
 }

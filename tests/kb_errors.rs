@@ -183,7 +183,7 @@ fn settings_for_an_unsupported_language_are_caught() {
     });
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].starts_with("settings.toml:10: [languages.xx]: not a supported language"),
+        errors[0].starts_with("settings.toml:13: [languages.xx]: not a supported language"),
         "{errors:?}"
     );
 }

@@ -64,6 +64,17 @@ pub struct Miss {
     pub rank: Option<usize>,
 }
 
+/// One band of confidence in a reliability table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// The band is `from..from + 0.1` (the last one includes 1).
+    pub from: f32,
+    pub answers: usize,
+    pub mean_confidence: f64,
+    /// Share of the band's answers that were right.
+    pub right: f64,
+}
+
 /// What one matcher did on one labelled set (and optionally an out-of-scope set).
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
@@ -109,6 +120,40 @@ impl Evaluation {
             .filter(|(c, right)| !*right && *c >= threshold)
             .count();
         ratio(n, self.in_scope.len())
+    }
+    /// Per band of confidence (0–0.1, 0.1–0.2, … 0.9–1), over in-scope questions: the
+    /// top answers in it, their mean confidence and the share of them that were right.
+    /// Calibrated confidence has the two close in every band.
+    pub fn reliability(&self) -> Vec<Band> {
+        let mut bands: Vec<Band> = (0..10)
+            .map(|i| Band {
+                from: i as f32 / 10.0,
+                answers: 0,
+                mean_confidence: 0.0,
+                right: 0.0,
+            })
+            .collect();
+        for (confidence, right) in &self.in_scope {
+            let band = &mut bands[((confidence * 10.0) as usize).min(9)];
+            band.answers += 1;
+            band.mean_confidence += f64::from(*confidence);
+            band.right += f64::from(u8::from(*right));
+        }
+        for band in &mut bands {
+            if band.answers > 0 {
+                band.mean_confidence /= band.answers as f64;
+                band.right /= band.answers as f64;
+            }
+        }
+        bands
+    }
+    /// Expected calibration error: the gap between confidence and the share right,
+    /// averaged over the bands of [`Self::reliability`] weighted by their answers.
+    pub fn calibration_error(&self) -> f64 {
+        self.reliability()
+            .iter()
+            .map(|b| (b.mean_confidence - b.right).abs() * ratio(b.answers, self.in_scope.len()))
+            .sum()
     }
     /// Share of out-of-scope questions that got a confident answer at `threshold`.
     pub fn out_of_scope_confident(&self, threshold: f32) -> f64 {
@@ -227,6 +272,13 @@ pub fn report(name: &str, e: &Evaluation, threshold: f32, show_misses: usize) ->
             )
         }
     );
+    if !e.in_scope.is_empty() {
+        let _ = writeln!(
+            s,
+            "  calibration: confidence is off from the share right by {:.3} on average (expected calibration error, 10 bands)",
+            e.calibration_error()
+        );
+    }
     for m in e.misses.iter().take(show_misses) {
         let _ = writeln!(
             s,
@@ -240,6 +292,25 @@ pub fn report(name: &str, e: &Evaluation, threshold: f32, show_misses: usize) ->
     }
     if e.misses.len() > show_misses {
         let _ = writeln!(s, "  … and {} more misses", e.misses.len() - show_misses);
+    }
+    s
+}
+
+/// The reliability table: per band of confidence, how many top answers fell in it,
+/// their mean confidence and the share right.
+pub fn reliability_table(e: &Evaluation) -> String {
+    use std::fmt::Write;
+    let mut s = String::from("  confidence  answers  mean confidence  right\n");
+    for b in e.reliability().iter().filter(|b| b.answers > 0) {
+        let _ = writeln!(
+            s,
+            "  {:.1}–{:.1}  {:>9}  {:>15.3}  {:>5.3}",
+            b.from,
+            b.from + 0.1,
+            b.answers,
+            b.mean_confidence,
+            b.right
+        );
     }
     s
 }
@@ -293,5 +364,30 @@ mod tests {
         assert!((e.confident_wrong(0.5) - 1.0 / 3.0).abs() < 1e-9);
         assert!((e.out_of_scope_confident(0.5) - 0.5).abs() < 1e-9);
         assert!((e.threshold_for_out_of_scope(0.0) - 0.71).abs() < 1e-6);
+    }
+
+    #[test]
+    fn reliability_compares_confidence_with_the_share_right_per_band() {
+        let e = Evaluation {
+            // Band 0.9–1: two answers at 0.95, one right. Band 0.2–0.3: one at 0.25, wrong.
+            in_scope: vec![(0.95, true), (0.95, false), (0.25, false), (1.0, true)],
+            ..Evaluation::default()
+        };
+        let bands = e.reliability();
+        assert_eq!(bands.len(), 10);
+        let top = bands[9];
+        assert_eq!(top.answers, 3);
+        assert!((top.mean_confidence - 2.9 / 3.0).abs() < 1e-6);
+        assert!((top.right - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(bands[2].answers, 1);
+        assert_eq!(bands[2].right, 0.0);
+        // Weighted gaps: 3/4 × (0.9667 - 0.6667) + 1/4 × 0.25.
+        assert!((e.calibration_error() - (0.75 * 0.3 + 0.25 * 0.25)).abs() < 1e-6);
+        let perfect = Evaluation {
+            in_scope: vec![(0.5, true), (0.5, false)],
+            ..Evaluation::default()
+        };
+        assert!(perfect.calibration_error() < 1e-9);
+        assert!(reliability_table(&perfect).contains("0.5–0.6"));
     }
 }

@@ -14,7 +14,8 @@ pub struct Settings {
     /// Where tickets are posted unless the embed tag says otherwise.
     pub ticket_endpoint: String,
     pub default_lang: String,
-    /// Below this confidence the widget says it is not sure.
+    /// Below this confidence (the chance that the top answer is right) the widget says
+    /// it is not sure.
     pub confident_threshold: f32,
     /// The visitor-facing texts in other languages, by language code (`[languages.es]`).
     #[serde(default)]
