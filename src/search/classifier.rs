@@ -291,7 +291,10 @@ mod training {
     const PRUNE: f32 = 0.1;
     /// Training costs examples × classes per step: above this (about 170 articles of ten
     /// questions each) a language is matched without a classifier, so that rebuilding
-    /// the index stays a matter of seconds.
+    /// the index stays a matter of seconds and the download within the widget's budget.
+    /// Measured on BANKING77 split into more articles of ten questions each: 77 articles
+    /// build in 1 s with an 87 KB gzip classifier, 154 in 4 s (178 KB), 308 in 14 s
+    /// (323 KB, which with the engine would pass the 560 KiB budget).
     pub const MAX_WORK: usize = 300_000;
     /// 8-bit levels: -127..127.
     const LEVELS: f32 = 127.0;
