@@ -1,6 +1,6 @@
-//! Validates `kb/` and builds its search index on every native build, so a mistake in
-//! the knowledge base fails `cargo build` with `file:line: what is wrong`, like a
-//! compile error.
+//! Validates `kb/`, runs its rule and matching tests and builds its search index on
+//! every native build, so a mistake in the knowledge base fails `cargo build` with
+//! `file:line: what is wrong`, like a compile error.
 //!
 //! The wasm build deliberately does not read `kb/`: the engine must not change (and
 //! visitors' cached copies must stay valid) when only articles change. The site's
@@ -56,8 +56,19 @@ fn main() {
     if !report.failures.is_empty() {
         fail(&report.failures);
     }
-    let bytes = bundle::write(&compiled.kb).unwrap_or_else(|e| {
+    let (index_files, matching) = search::index_and_check(&compiled).unwrap_or_else(|e| {
         println!("cargo::error=cannot index the knowledge base: {e}");
+        std::process::exit(1);
+    });
+    if !matching.failures.is_empty() {
+        fail(&matching.failures);
+    }
+    let bytes = bundle::encode(&bundle::Contents {
+        kb: compiled.kb,
+        index_files,
+    })
+    .unwrap_or_else(|e| {
+        println!("cargo::error=cannot write the bundle: {e}");
         std::process::exit(1);
     });
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("kb.bundle");

@@ -170,7 +170,7 @@ fn run(command: Command) -> CliResult {
         Command::Index { kb, www, out } => {
             let started = Instant::now();
             let compiled = load(&kb)?;
-            let bytes = bundle::write(&compiled.kb).map_err(|e| e.to_string())?;
+            let bytes = checked_bundle(&compiled)?;
             let manifest =
                 site::rebuild_index(&compiled.kb, &bytes, &www, &out).map_err(|e| e.to_string())?;
             println!(
@@ -190,7 +190,7 @@ fn run(command: Command) -> CliResult {
             out,
         } => {
             let compiled = load(&kb)?;
-            let bytes = bundle::write(&compiled.kb).map_err(|e| e.to_string())?;
+            let bytes = checked_bundle(&compiled)?;
             let manifest = site::build_site(
                 &compiled.kb,
                 &bytes,
@@ -226,31 +226,60 @@ fn load(kb: &Path) -> Result<Compiled, String> {
         &compiled.rule_cases,
         &compiled.rule_cases_path,
     );
-    if !report.failures.is_empty() {
-        return Err(report
-            .failures
+    none_failed(&report.failures)?;
+    Ok(compiled)
+}
+
+/// Every failure on a line of its own, as the error; `Ok` when there is none.
+fn none_failed(failures: &[deflect::error::KbError]) -> CliResult {
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures
             .iter()
             .map(|f| f.to_string())
             .collect::<Vec<_>>()
-            .join("\n"));
+            .join("\n"))
     }
-    Ok(compiled)
 }
 
 fn check(kb: &Path) -> CliResult {
     let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
     let report = run_rule_cases(&compiled);
+    let (_, matching) = deflect::search::index_and_check(&compiled).map_err(|e| e.to_string())?;
+    for failure in &matching.failures {
+        println!("{failure}");
+    }
     println!(
-        "{} articles, {} flows, {} checklists; rule cases: {} passed, {} failed ({} false positives, {} false negatives)",
+        "{} articles, {} flows, {} checklists; rule cases: {} passed, {} failed ({} false positives, {} false negatives); matching cases: {} passed, {} failed",
         compiled.kb.articles.len(),
         compiled.kb.flows.len(),
         compiled.kb.checklists.len(),
         report.passed,
         report.failures.len(),
         report.false_positives,
-        report.false_negatives
+        report.false_negatives,
+        matching.passed,
+        matching.failures.len()
     );
-    passed(&report)
+    passed(&report)?;
+    if matching.failures.is_empty() {
+        Ok(())
+    } else {
+        Err("matching cases failed".into())
+    }
+}
+
+/// The bundle of a KB whose matching cases all pass (as `build.rs` insists too).
+fn checked_bundle(compiled: &Compiled) -> Result<Vec<u8>, String> {
+    let (index_files, report) =
+        deflect::search::index_and_check(compiled).map_err(|e| e.to_string())?;
+    none_failed(&report.failures)?;
+    bundle::encode(&bundle::Contents {
+        kb: compiled.kb.clone(),
+        index_files,
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// Runs the KB's rule cases, printing each failure.

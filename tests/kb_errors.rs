@@ -231,3 +231,78 @@ fn broken_rule_case_fails_with_its_line() {
         "the case's [[case]] header line"
     );
 }
+
+/// Runs the matching cases of a scratch copy of the sample KB with `extra` appended to
+/// its matching-tests.toml; returns the report and the line `extra` starts on.
+fn matching_report_with(extra: &str) -> (deflect::search::MatchingCaseReport, usize) {
+    let dir = common::scratch_kb();
+    let path = dir.path().join("matching-tests.toml");
+    let before = fs::read_to_string(&path).unwrap() + "\n";
+    fs::write(&path, before.clone() + extra).unwrap();
+    let compiled = compile_dir(dir.path()).unwrap();
+    let (_, report) = deflect::search::index_and_check(&compiled).unwrap();
+    (report, before.lines().count() + 1)
+}
+
+#[test]
+fn the_sample_kbs_matching_cases_pass() {
+    let (report, _) = matching_report_with("");
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert!(report.passed >= 15, "{}", report.passed);
+}
+
+#[test]
+fn a_question_sent_elsewhere_fails_its_matching_case_with_its_line() {
+    let (report, line) = matching_report_with(
+        "[[case]]\nquestion = \"I forgot my password\"\nexpect = \"refund-policy\"\n",
+    );
+    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+    let failure = &report.failures[0];
+    assert_eq!(failure.line, line);
+    assert!(
+        failure
+            .message
+            .starts_with("matching case \"I forgot my password\": expected `refund-policy` first, got `reset-password` (confidence "),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn a_confident_answer_fails_a_case_that_expects_none() {
+    let (report, line) =
+        matching_report_with("[[case]]\nquestion = \"I forgot my password\"\nconfident = false\n");
+    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+    assert_eq!(report.failures[0].line, line);
+    assert!(
+        report.failures[0]
+            .message
+            .contains("expected no confident answer, got `reset-password`"),
+        "{}",
+        report.failures[0].message
+    );
+}
+
+#[test]
+fn a_matching_case_naming_no_article_or_without_an_expectation_is_caught() {
+    let errors = common::kb_errors_after(|kb| {
+        let path = kb.join("matching-tests.toml");
+        let text = fs::read_to_string(&path).unwrap()
+            + "\n[[case]]\nquestion = \"where is my brush\"\nexpect = \"no-such-article\"\n"
+            + "\n[[case]]\nquestion = \"where is my brush\"\n";
+        fs::write(&path, text).unwrap();
+    });
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.ends_with("matching case: no article or flow has the id `no-such-article`")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("matching case: say which article or flow must come first")),
+        "{errors:?}"
+    );
+}

@@ -8,6 +8,7 @@ mod article;
 mod checklist;
 mod flow;
 mod markdown;
+mod matching_tests;
 mod rule_tests;
 mod rules;
 pub(crate) mod settings;
@@ -15,6 +16,7 @@ mod source;
 mod synonyms;
 
 pub use article::CATEGORIES;
+pub use matching_tests::{LocatedMatchingCase, MatchingCase};
 pub use rule_tests::{LocatedCase, RuleCase};
 
 use std::collections::HashMap;
@@ -33,12 +35,21 @@ pub struct Compiled {
     pub rule_cases: Vec<LocatedCase>,
     /// Where the rule cases were read from, for reports.
     pub rule_cases_path: PathBuf,
+    /// Questions and the answers they must get (`matching-tests.toml`).
+    pub matching_cases: Vec<LocatedMatchingCase>,
+    /// Where the matching cases were read from, for reports.
+    pub matching_cases_path: PathBuf,
 }
 
 /// Reads every file of the knowledge base in `dir` and checks it whole.
 pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     let mut errors = Vec::new();
     let read = |name: &str, errors: &mut Vec<KbError>| read_path(&dir.join(name), errors);
+    // An optional file that is absent is no error.
+    let read_optional = |name: &str, errors: &mut Vec<KbError>| {
+        let path = dir.join(name);
+        path.exists().then(|| read_path(&path, errors)).flatten()
+    };
     let mut hasher = Sha256::new();
     let mut hash_source = |s: &Source| {
         hasher.update(
@@ -70,19 +81,16 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         .map(|s| checklist::parse(s, &mut errors))
         .unwrap_or_default();
     let rule_cases_path = dir.join("rule-tests.toml");
-    let cases_src = rule_cases_path
-        .exists()
-        .then(|| read("rule-tests.toml", &mut errors))
-        .flatten();
+    let cases_src = read_optional("rule-tests.toml", &mut errors);
     let rule_cases = cases_src
         .as_ref()
         .map(|s| rule_tests::parse(s, &mut errors))
         .unwrap_or_default();
-    let synonyms_src = dir
-        .join("synonyms.toml")
-        .exists()
-        .then(|| read("synonyms.toml", &mut errors))
-        .flatten();
+    let matching_cases_path = dir.join("matching-tests.toml");
+    let matching_cases = read_optional("matching-tests.toml", &mut errors)
+        .map(|s| matching_tests::parse(&s, &mut errors))
+        .unwrap_or_default();
+    let synonyms_src = read_optional("synonyms.toml", &mut errors);
     let synonyms = synonyms_src
         .as_ref()
         .map(|s| synonyms::parse(s, &mut errors))
@@ -101,6 +109,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     }
     check_no_stray_files(dir, &mut errors);
 
+    let errors_before_entries = errors.len();
     let mut articles = Vec::new();
     for path in files_with_extension(&dir.join("articles"), "md", &mut errors) {
         let Some(src) = read_path(&path, &mut errors) else {
@@ -123,6 +132,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     }
 
     // Cross-references, now that everything is read.
+    let every_entry_read = errors.len() == errors_before_entries;
     let mut ids: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut claim = |id: &str, file: &Path, line: usize, errors: &mut Vec<KbError>| {
         if let Some((first, first_line)) = ids.get(id) {
@@ -175,6 +185,20 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
             });
         }
     }
+    // An article that could not be read would make every case about it a second,
+    // misleading error.
+    for located in matching_cases.iter().filter(|_| every_entry_read) {
+        if let Some(id) = &located.case.expect
+            && !known("article", id)
+            && !known("flow", id)
+        {
+            errors.push(KbError {
+                file: matching_cases_path.clone(),
+                line: located.line,
+                message: format!("matching case: no article or flow has the id `{id}`"),
+            });
+        }
+    }
     for (path, f) in &flows {
         for r in &f.references {
             if !known(r.kind, &r.id) {
@@ -208,6 +232,8 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         kb,
         rule_cases,
         rule_cases_path,
+        matching_cases,
+        matching_cases_path,
     })
 }
 
@@ -271,6 +297,7 @@ fn check_no_stray_files(dir: &Path, errors: &mut Vec<KbError>) {
         "rules.toml",
         "checklists.toml",
         "rule-tests.toml",
+        "matching-tests.toml",
         "synonyms.toml",
         "articles",
         "flows",

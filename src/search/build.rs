@@ -16,9 +16,12 @@ use crate::model::Kb;
 /// (memory is taken as needed, not up front).
 const WRITER_MEMORY: usize = 1 << 30;
 
+/// The search index's files, path and bytes, as a bundle holds them.
+pub type IndexFiles = Vec<(String, Vec<u8>)>;
+
 /// Indexes the KB into memory and returns the index's files, path and bytes, to be
 /// stored in the bundle.
-pub fn build_index_files(kb: &Kb) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn build_index_files(kb: &Kb) -> Result<IndexFiles> {
     let entries = entries(kb);
     let schema = schema::build(&languages(&entries));
     let index = Index::builder().schema(schema.clone()).create_in_ram()?;

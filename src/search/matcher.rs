@@ -31,7 +31,8 @@ pub struct Match {
     /// Relevance score (BM25-based, plus sentence-vector similarity for English),
     /// comparable only within one query.
     pub score: f32,
-    /// 0–1: how sure the engine is that this answers the question.
+    /// 0–1: for the first match, the chance that it is the right answer (calibrated);
+    /// lower matches scale it by their score.
     pub confidence: f32,
 }
 

@@ -7,11 +7,13 @@ mod entries;
 pub mod expansion;
 mod explain;
 mod matcher;
+mod matching_cases;
 mod postings;
 mod schema;
 pub mod vectors;
 
-pub use build::build_index_files;
+pub use build::{IndexFiles, build_index_files};
 pub use entries::{Entry, EntryKind};
 pub use explain::{Explanation, WordMatch};
 pub use matcher::{Features, Match, SearchIndex};
+pub use matching_cases::{MatchingCaseReport, index_and_check, run_matching_cases};
