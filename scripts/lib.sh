@@ -61,15 +61,18 @@ shrink_engine() {
   if [ "$after" -lt "$before" ]; then mv "$opt" "$wasm"; else rm -f "$opt"; fi
 }
 
-# Native CLI (its build.rs validates kb/), the wasm engine, then the static site in dist/.
+# The native CLI, the wasm engine, the bundled widget, then the static site in dist/.
 build_site() {
-  step "building the native CLI (validates kb/)"
-  cargo build --release --bin deflect
+  step "building the native CLI"
+  cargo build --release -p deflect-cli
   step "building the wasm engine"
-  cargo build --lib --profile wasm-release --target wasm32-unknown-unknown
-  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir target/engine-pkg \
-    target/wasm32-unknown-unknown/wasm-release/deflect.wasm
+  cargo build -p deflect-wasm --profile wasm-release --target wasm32-unknown-unknown
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir target/engine-pkg --out-name deflect \
+    target/wasm32-unknown-unknown/wasm-release/deflect_wasm.wasm
   shrink_engine target/engine-pkg/deflect_bg.wasm
+  step "bundling the widget (esbuild)"
+  node scripts/build-widget.mjs
   step "assembling the site in dist/"
   target/release/deflect site --out dist
 }

@@ -7,11 +7,16 @@ ensure_browser
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
-step "cargo clippy"
-cargo clippy --all-targets -- -D warnings
+step "cargo clippy (native, every crate and target)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy (the browser engine, wasm32)"
+cargo clippy -p deflect-wasm -p deflect-engine --target wasm32-unknown-unknown -- -D warnings
 
-step "native tests"
-cargo test
+step "native tests (the build validates, tests and indexes kb/)"
+cargo test --workspace
+
+step "widget unit tests"
+node --test tests/js/
 
 build_site
 step "knowledge-base checks"

@@ -1,13 +1,11 @@
-//! Deflect's engine: answers support questions from a knowledge base, walks visitors
-//! through troubleshooting flows, applies escalation rules and builds the ticket when a
-//! person must take over. The same code runs natively (CLI, tests) and in the browser
-//! (wasm, see `wasm.rs`).
+//! Deflect's engine, as an embedder uses it: everything of [`deflect_engine`], plus the
+//! sample knowledge base in `kb/`, which `build.rs` validates, tests and indexes on
+//! every native build (so a KB mistake fails `cargo build` like a compile error).
 //!
 //! ```
 //! use deflect::{Conversation, Engine, Start};
 //!
-//! let kb = deflect::compile::compile_dir("kb".as_ref()).expect("valid KB").kb;
-//! let engine = Engine::open(&deflect::bundle::write(&kb).unwrap()).unwrap();
+//! let engine = Engine::open(deflect::SAMPLE_BUNDLE).unwrap();
 //!
 //! let best = &engine.search("How do I reset my password?", "en", 3).unwrap()[0];
 //! assert_eq!(best.id, "reset-password");
@@ -18,29 +16,14 @@
 //! assert!(reply.handoff.is_some());
 //! assert_eq!(chat.ticket(&engine).unwrap().queue, "Human-Escalation");
 //! ```
+//!
+//! The other units of the workspace: `deflect-compile` (kb/ → bundle), `deflect-wasm`
+//! (the browser binding), `deflect-server` (the ticket inbox), `deflect-eval`
+//! (measuring matching) and `deflect-cli` (the `deflect` command); see
+//! `docs/architecture.md`.
 
-pub mod analysis;
-pub mod bundle;
-pub mod conversation;
-mod engine;
-pub mod error;
-pub mod escalation;
-pub mod model;
-pub mod search;
-mod stemmer;
-pub mod ticket;
+pub use deflect_engine::*;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod compile;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod eval;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod inbox;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod site;
-#[cfg(target_arch = "wasm32")]
-mod wasm;
-
-pub use conversation::{Conversation, Reply, Start};
-pub use engine::Engine;
-pub use error::{Error, Result};
+/// The sample KB (`kb/`, or `$DEFLECT_KB`) as a bundle, written by `build.rs` with the
+/// same code as `deflect index`: what the browser downloads for the demo site.
+pub const SAMPLE_BUNDLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.bundle"));

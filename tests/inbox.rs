@@ -1,88 +1,18 @@
 //! End-to-end tests of the reference inbox: a real server on a free local port, a real
 //! SQLite file, and HTTP requests from a real client.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Barrier;
 use std::thread;
 
-use deflect::inbox::{self, InboxOptions, Store};
-use deflect::model::Priority;
-use deflect::ticket::{
-    ArticleShown, Author, Customer, FiredRule, FlowStepRecord, Message, Page, Redactions,
-    SCHEMA_VERSION, Ticket,
-};
+use deflect::ticket::{Customer, SCHEMA_VERSION, Ticket};
+use deflect_server::{self as inbox, InboxOptions, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use ureq::http::Response;
 
 mod common;
 use common::inbox::{RunningInbox, agent};
-
-/// A complete, valid ticket exercising every field of the wire format.
-fn sample_ticket(id: &str) -> Ticket {
-    let start = 1_767_000_000_000;
-    Ticket {
-        schema_version: SCHEMA_VERSION,
-        id: id.to_owned(),
-        created_at_ms: start + 90_000,
-        conversation_started_at_ms: start,
-        kb_version: "sha256-3f2a9c".to_owned(),
-        customer: Customer {
-            email: Some("ada@example.com".to_owned()),
-            name: Some("Ada".to_owned()),
-            tier: Some("vip".to_owned()),
-        },
-        page: Page {
-            url: "https://shop.example/orders/42".to_owned(),
-            title: "Order 42".to_owned(),
-            referrer: "https://shop.example/".to_owned(),
-            user_agent: "Mozilla/5.0 (X11; Linux x86_64)".to_owned(),
-            language: "en-GB".to_owned(),
-        },
-        lang: "en".to_owned(),
-        transcript: vec![
-            Message {
-                at_ms: start,
-                from: Author::Customer,
-                text: "I was charged twice, I want a refund".to_owned(),
-            },
-            Message {
-                at_ms: start + 2_000,
-                from: Author::Bot,
-                text: "Sorry about that. Let me get you to a person.".to_owned(),
-            },
-        ],
-        articles_shown: vec![ArticleShown {
-            id: "refunds".to_owned(),
-            title: "How refunds work".to_owned(),
-            at_ms: start + 1_000,
-            confidence: 0.82,
-            opened: true,
-            helped: Some(false),
-        }],
-        flow_path: vec![FlowStepRecord {
-            flow_id: "billing".to_owned(),
-            step_id: "which-charge".to_owned(),
-            prompt: "Which charge looks wrong?".to_owned(),
-            answer: "The second one".to_owned(),
-            at_ms: start + 30_000,
-        }],
-        details: BTreeMap::from([("order_id".to_owned(), "42".to_owned())]),
-        tags: vec!["billing".to_owned(), "refund".to_owned()],
-        queue: "Billing".to_owned(),
-        priority: Priority::High,
-        reason: "Customer asked for a refund".to_owned(),
-        needs_review: true,
-        rules_fired: vec![FiredRule {
-            rule_id: "refund-request".to_owned(),
-            reason: "Refunds need a human".to_owned(),
-            text: "I was charged twice, I want a refund".to_owned(),
-            phrase: Some("refund".to_owned()),
-        }],
-        redactions: Redactions { card_numbers: 1 },
-    }
-}
 
 fn to_json(ticket: &Ticket) -> String {
     serde_json::to_string(ticket).expect("ticket serializes")
@@ -177,7 +107,7 @@ fn with_server(options: InboxOptions) -> (TempDir, Server) {
 #[test]
 fn sample_ticket_matches_published_schema() {
     let validator = schema_validator();
-    let mut sample = serde_json::to_value(sample_ticket("sample-0001")).unwrap();
+    let mut sample = serde_json::to_value(Ticket::example("sample-0001")).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&sample)
         .map(|e| e.to_string())
@@ -188,7 +118,7 @@ fn sample_ticket_matches_published_schema() {
     );
 
     // Optional values serialize as null, which the schema must accept too.
-    let mut anonymous = sample_ticket("sample-0002");
+    let mut anonymous = Ticket::example("sample-0002");
     anonymous.customer = Customer::default();
     anonymous.articles_shown[0].helped = None;
     anonymous.rules_fired[0].phrase = None;
@@ -202,7 +132,7 @@ fn sample_ticket_matches_published_schema() {
 #[test]
 fn create_then_duplicate_is_stored_once() {
     let (_dir, server) = with_server(InboxOptions::default());
-    let ticket = sample_ticket("dup-test-0001");
+    let ticket = Ticket::example("dup-test-0001");
 
     let (status, body) = server.post_ticket(&ticket);
     assert_eq!(
@@ -247,7 +177,7 @@ fn follow_up(ticket_id: &str, n: u32, text: &str) -> Value {
 #[test]
 fn follow_ups_join_their_ticket_once_each_and_match_the_schema() {
     let (_dir, server) = with_server(InboxOptions::default());
-    server.post_ticket(&sample_ticket("follow-up-0001"));
+    server.post_ticket(&Ticket::example("follow-up-0001"));
     let path = "/api/tickets/follow-up-0001/messages";
     let later = follow_up("follow-up-0001", 5, "Also: my order is <b>BA-10442</b>");
     let first = follow_up("follow-up-0001", 3, "It happened again today");
@@ -291,7 +221,7 @@ fn a_follow_up_needs_its_ticket_and_must_name_it() {
         "{body}"
     );
 
-    server.post_ticket(&sample_ticket("follow-up-0002"));
+    server.post_ticket(&Ticket::example("follow-up-0002"));
     let other = follow_up("follow-up-0003", 3, "wrong ticket");
     let (status, body) = server.post_to(
         "/api/tickets/follow-up-0002/messages",
@@ -321,7 +251,7 @@ fn a_follow_up_needs_its_ticket_and_must_name_it() {
 fn concurrent_duplicates_create_exactly_one() {
     const CLIENTS: usize = 30;
     let (_dir, server) = with_server(InboxOptions::default());
-    let body = to_json(&sample_ticket("race-0000-0001"));
+    let body = to_json(&Ticket::example("race-0000-0001"));
     let barrier = Barrier::new(CLIENTS);
 
     let statuses: Vec<u16> = thread::scope(|s| {
@@ -373,19 +303,19 @@ fn malformed_json_is_400_with_message() {
 #[test]
 fn unknown_and_missing_fields_are_400_naming_them() {
     let (_dir, server) = with_server(InboxOptions::default());
-    let mut value = serde_json::to_value(sample_ticket("fields-0001")).unwrap();
+    let mut value = serde_json::to_value(Ticket::example("fields-0001")).unwrap();
     value["customer"]["phone"] = json!("+44 20 7946 0000");
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
     assert!(error_of(&body).contains("unknown field `phone`"), "{body}");
 
-    let mut value = serde_json::to_value(sample_ticket("fields-0002")).unwrap();
+    let mut value = serde_json::to_value(Ticket::example("fields-0002")).unwrap();
     value.as_object_mut().unwrap().remove("queue");
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
     assert!(error_of(&body).contains("missing field `queue`"), "{body}");
 
-    let mut value = serde_json::to_value(sample_ticket("fields-0003")).unwrap();
+    let mut value = serde_json::to_value(Ticket::example("fields-0003")).unwrap();
     value.as_object_mut().unwrap().remove("redactions");
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
@@ -394,7 +324,7 @@ fn unknown_and_missing_fields_are_400_naming_them() {
         "{body}"
     );
 
-    let mut value = serde_json::to_value(sample_ticket("fields-0004")).unwrap();
+    let mut value = serde_json::to_value(Ticket::example("fields-0004")).unwrap();
     value["redactions"]["card_numbers"] = json!(-1);
     let (status, body) = server.post(Some("application/json"), &value.to_string());
     assert_eq!(status, 400);
@@ -405,7 +335,7 @@ fn unknown_and_missing_fields_are_400_naming_them() {
 
     let (status, body) = server.post(
         Some("application/json"),
-        &format!("{} trailing", to_json(&sample_ticket("fields-0005"))),
+        &format!("{} trailing", to_json(&Ticket::example("fields-0005"))),
     );
     assert_eq!(status, 400);
     assert!(error_of(&body).contains("trailing characters"), "{body}");
@@ -430,7 +360,7 @@ fn invalid_values_are_422_and_schema_agrees() {
         ("transcript", |t| t.transcript.clear()),
     ];
     for (field, mutate) in cases {
-        let mut ticket = sample_ticket("valid-id-0001");
+        let mut ticket = Ticket::example("valid-id-0001");
         mutate(&mut ticket);
         assert!(
             !validator.is_valid(&serde_json::to_value(&ticket).unwrap()),
@@ -444,14 +374,14 @@ fn invalid_values_are_422_and_schema_agrees() {
 
     // The boundaries themselves are accepted.
     for id in ["abcd-123", &"Z".repeat(64)] {
-        let (status, body) = server.post_ticket(&sample_ticket(id));
+        let (status, body) = server.post_ticket(&Ticket::example(id));
         assert_eq!(status, 201, "{id}: {body}");
     }
 }
 
 /// A ticket whose JSON is exactly `len` bytes, padded in the first message.
 fn ticket_json_of_len(id: &str, len: usize) -> String {
-    let mut ticket = sample_ticket(id);
+    let mut ticket = Ticket::example(id);
     ticket.transcript[0].text.clear();
     let base = to_json(&ticket).len();
     ticket.transcript[0].text = "a".repeat(len - base);
@@ -487,7 +417,7 @@ fn oversize_body_is_413() {
 #[test]
 fn content_type_must_be_json_or_plain_text() {
     let (_dir, server) = with_server(InboxOptions::default());
-    let body = to_json(&sample_ticket("ctype-0001"));
+    let body = to_json(&Ticket::example("ctype-0001"));
     for bad in [
         Some("application/x-www-form-urlencoded"),
         Some("text/html"),
@@ -502,7 +432,7 @@ fn content_type_must_be_json_or_plain_text() {
     // What fetch and navigator.sendBeacon actually send.
     let (status, _) = server.post(Some("text/plain;charset=UTF-8"), &body);
     assert_eq!(status, 201);
-    let body = to_json(&sample_ticket("ctype-0002"));
+    let body = to_json(&Ticket::example("ctype-0002"));
     let (status, _) = server.post(Some("Application/JSON; charset=utf-8"), &body);
     assert_eq!(status, 201);
 }
@@ -555,7 +485,7 @@ fn cors_answers_only_allowed_origins() {
         .post(server.url("/api/tickets"))
         .header("Origin", "https://shop.example")
         .header("Content-Type", "application/json")
-        .send(to_json(&sample_ticket("cors-0001")))
+        .send(to_json(&Ticket::example("cors-0001")))
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     assert_eq!(allow_origin(&resp).as_deref(), Some("https://shop.example"));
@@ -590,7 +520,7 @@ fn inbox_page_escapes_customer_text() {
     // Without a site directory, the root leads to the inbox.
     assert_eq!(server.get_text("/"), (200, html));
 
-    let mut ticket = sample_ticket("xss-test-0001");
+    let mut ticket = Ticket::example("xss-test-0001");
     ticket.transcript[0].text = "<script>alert('x')</script> & more".to_owned();
     ticket.customer.email = Some("\"><img src=x onerror=alert(1)>@example.com".to_owned());
     ticket
@@ -627,10 +557,10 @@ fn inbox_page_escapes_customer_text() {
 fn list_is_newest_first() {
     let (_dir, server) = with_server(InboxOptions::default());
     for id in ["order-0001", "order-0002", "order-0003"] {
-        assert_eq!(server.post_ticket(&sample_ticket(id)).0, 201);
+        assert_eq!(server.post_ticket(&Ticket::example(id)).0, 201);
     }
     // A repeat of the oldest does not move it to the top.
-    assert_eq!(server.post_ticket(&sample_ticket("order-0001")).0, 200);
+    assert_eq!(server.post_ticket(&Ticket::example("order-0001")).0, 200);
     let list = server.get_json("/api/tickets");
     let ids: Vec<&str> = list
         .as_array()
@@ -653,7 +583,7 @@ fn list_is_newest_first() {
 fn tickets_survive_reopening_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("tickets.db");
-    let ticket = sample_ticket("durable-0001");
+    let ticket = Ticket::example("durable-0001");
     {
         let server = Server::start(&db, InboxOptions::default());
         assert_eq!(server.post_ticket(&ticket).0, 201);

@@ -1,7 +1,7 @@
-//! A smaller run of `examples/inbox_load.rs`: concurrent clients, a fifth of the posts
+//! A smaller run of `crates/server/examples/inbox_load.rs`: concurrent clients, a fifth of the posts
 //! repeats, and every unique ticket stored exactly once.
 
-#[path = "../examples/inbox_load.rs"]
+#[path = "../crates/server/examples/inbox_load.rs"]
 #[allow(dead_code)]
 mod load;
 

@@ -1,7 +1,7 @@
 //! Widget analytics end to end: event batches posted to a real inbox on a free local
 //! port, stored in a real SQLite file, and read back as the insights report.
 
-use deflect::inbox::{InboxOptions, Store};
+use deflect_server::{InboxOptions, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 

@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use deflect::compile::compile_dir;
+use deflect_compile::compile_dir;
 
 #[test]
 fn the_sample_kb_is_valid() {
@@ -215,7 +215,7 @@ fn broken_rule_case_fails_with_its_line() {
         + "\n[[case]]\nname = \"wrong on purpose\"\nmessages = [\"I love this course\"]\nexpect_escalate = [\"chargeback\"]\n";
     fs::write(&path, &text).unwrap();
     let compiled = compile_dir(dir.path()).unwrap();
-    let report = deflect::compile::run_rule_cases(
+    let report = deflect_compile::run_rule_cases(
         &compiled.kb.rules,
         &compiled.rule_cases,
         &compiled.rule_cases_path,
@@ -234,13 +234,13 @@ fn broken_rule_case_fails_with_its_line() {
 
 /// Runs the matching cases of a scratch copy of the sample KB with `extra` appended to
 /// its matching-tests.toml; returns the report and the line `extra` starts on.
-fn matching_report_with(extra: &str) -> (deflect::search::MatchingCaseReport, usize) {
+fn matching_report_with(extra: &str) -> (deflect_compile::MatchingCaseReport, usize) {
     let dir = common::scratch_kb();
     let path = dir.path().join("matching-tests.toml");
     let before = fs::read_to_string(&path).unwrap() + "\n";
     fs::write(&path, before.clone() + extra).unwrap();
     let compiled = compile_dir(dir.path()).unwrap();
-    let (_, report) = deflect::search::index_and_check(&compiled).unwrap();
+    let (_, report) = deflect_compile::bundle_and_check(&compiled).unwrap();
     (report, before.lines().count() + 1)
 }
 

@@ -49,9 +49,7 @@ fn words_of_similar_meaning_find_the_kb_words() {
 
 #[test]
 fn sentence_vectors_find_the_article_closest_in_meaning() {
-    let kb = common::sample_kb();
-    let files = deflect::search::build_index_files(&kb).unwrap();
-    let mut index = deflect::search::SearchIndex::open(&kb, &files).unwrap();
+    let mut index = common::sample_index();
     let first = |index: &deflect::search::SearchIndex| {
         index
             .search("I was billed twice this month", "en", 3)
@@ -109,9 +107,7 @@ fn a_long_paste_costs_no_more_than_a_bounded_question() {
 
 #[test]
 fn explain_names_the_matched_words_fields_and_best_question() {
-    let kb = common::sample_kb();
-    let files = deflect::search::build_index_files(&kb).unwrap();
-    let index = deflect::search::SearchIndex::open(&kb, &files).unwrap();
+    let index = common::sample_index();
     let why = index
         .explain("how do I reset my pasword", "en", "reset-password")
         .unwrap();
@@ -141,44 +137,32 @@ fn explain_names_the_matched_words_fields_and_best_question() {
 
 #[test]
 fn the_meaning_table_shipped_with_the_sample_kb_is_small() {
-    let files = deflect::search::build_index_files(&common::sample_kb()).unwrap();
-    let table = files
-        .iter()
-        .find(|(name, _)| name == deflect::search::expansion::FILE)
-        .expect("the expansion table is among the index files");
-    let gzip = deflect::site::gzip(&table.1).unwrap().len();
+    let table = postcard::to_allocvec(&common::sample_bundle().expansion).unwrap();
+    let gzip = common::gzip_size(&table);
     assert!(gzip > 1_000, "the table is not empty: {gzip} bytes");
     assert!(gzip < 24 * 1024, "{gzip} bytes gzip");
 }
 
 #[test]
 fn the_vector_table_shipped_with_the_sample_kb_is_small() {
-    let files = deflect::search::build_index_files(&common::sample_kb()).unwrap();
-    let table = files
-        .iter()
-        .find(|(name, _)| name == deflect::search::vectors::FILE)
-        .expect("the vector table is among the index files");
-    let gzip = deflect::site::gzip(&table.1).unwrap().len();
+    let table = postcard::to_allocvec(&common::sample_bundle().vectors).unwrap();
+    let gzip = common::gzip_size(&table);
     assert!(gzip > 5_000, "the table is not empty: {gzip} bytes");
     assert!(gzip < 20 * 1024, "{gzip} bytes gzip");
 }
 
 #[test]
 fn the_classifier_learned_from_the_example_questions_ships_with_the_index() {
-    let kb = common::sample_kb();
-    let files = deflect::search::build_index_files(&kb).unwrap();
-    let (_, bytes) = files
-        .iter()
-        .find(|(name, _)| name == deflect::search::classifier::FILE)
-        .expect("the classifier is among the index files");
-    let classifier: deflect::search::classifier::Classifier = postcard::from_bytes(bytes).unwrap();
+    let bundle = common::sample_bundle();
+    let classifier = &bundle.classifier;
+    let bytes = &postcard::to_allocvec(classifier).unwrap();
     let langs: Vec<&str> = classifier.models.iter().map(|m| m.lang.as_str()).collect();
     assert_eq!(langs, ["en", "es"]);
-    let gzip = deflect::site::gzip(bytes).unwrap().len();
+    let gzip = common::gzip_size(bytes);
     assert!(gzip < 96 * 1024, "{gzip} bytes gzip");
 
     // It changes the ranking: its scores are added to the term and vector scores.
-    let mut index = deflect::search::SearchIndex::open(&kb, &files).unwrap();
+    let mut index = common::sample_index();
     let scores = |index: &deflect::search::SearchIndex| -> Vec<(String, f32)> {
         index
             .search("my purchase never arrived in my library", "en", 5)

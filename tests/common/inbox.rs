@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use deflect::inbox::{self, InboxOptions, Store};
+use deflect_server::{self as inbox, InboxOptions, Store};
 use tokio::sync::oneshot;
 
 pub struct RunningInbox {

@@ -1,4 +1,5 @@
-//! Shared test helpers: the sample KB, and scratch copies of it to break on purpose.
+//! Shared test helpers: the sample KB (the bundle `build.rs` wrote, so no test binary
+//! compiles, indexes or trains it again), and scratch copies of it to break on purpose.
 
 #![allow(dead_code)]
 
@@ -6,23 +7,42 @@ pub mod inbox;
 
 use std::path::{Path, PathBuf};
 
-use deflect::compile;
 use deflect::model::Kb;
-use deflect::{Conversation, Engine, Start};
+use deflect::search::SearchIndex;
+use deflect::{Bundle, Conversation, Engine, Start};
+use deflect_compile as compile;
 
 pub fn kb_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("kb")
 }
 
-pub fn sample_kb() -> Kb {
-    compile::compile_dir(&kb_dir())
-        .expect("the sample KB is valid")
-        .kb
+/// The sample bundle as `build.rs` wrote it.
+pub fn sample_bundle() -> Bundle {
+    Bundle::decode(deflect::SAMPLE_BUNDLE).expect("build.rs wrote a valid bundle")
 }
 
-/// The sample KB as the browser gets it: through a bundle.
+pub fn sample_kb() -> Kb {
+    sample_bundle().kb
+}
+
+/// The sample KB as the browser gets it: through the bundle's bytes.
 pub fn sample_engine() -> Engine {
-    Engine::open(&deflect::bundle::write(&sample_kb()).unwrap()).unwrap()
+    Engine::open(deflect::SAMPLE_BUNDLE).unwrap()
+}
+
+/// The sample KB's matcher, to turn its parts on and off.
+pub fn sample_index() -> SearchIndex {
+    SearchIndex::open(&sample_bundle()).unwrap()
+}
+
+/// A KB (a changed copy of the sample) bundled as `deflect index` does.
+pub fn bundle_bytes(kb: &Kb) -> Vec<u8> {
+    compile::bundle(kb).unwrap().encode().unwrap()
+}
+
+/// gzip -9 size of bytes, as `deflect sizes` measures downloads.
+pub fn gzip_size(bytes: &[u8]) -> usize {
+    compile::gzip(bytes).unwrap().len()
 }
 
 pub fn start(engine: &Engine) -> Conversation {

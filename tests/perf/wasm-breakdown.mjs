@@ -1,12 +1,12 @@
 // Where the engine's bytes go: parses a wasm file's code and name sections (no tools to
 // install) and prints section sizes and the biggest crates/functions, like `twiggy top`.
-// Usage: node tests/perf/wasm-breakdown.mjs [target/wasm32-unknown-unknown/wasm-release/deflect.wasm] [top-n]
+// Usage: node tests/perf/wasm-breakdown.mjs [target/wasm32-unknown-unknown/wasm-release/deflect_wasm.wasm] [top-n]
 // Run it on the file *before* wasm-bindgen strips names.
 
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const file = process.argv[2] || 'target/wasm32-unknown-unknown/wasm-release/deflect.wasm';
+const file = process.argv[2] || 'target/wasm32-unknown-unknown/wasm-release/deflect_wasm.wasm';
 const top = Number(process.argv[3] || 25);
 const buf = readFileSync(file);
 let pos = 8;

@@ -1,0 +1,568 @@
+//! `deflect`: the command line for KB authors and for running the demo.
+//!
+//! - `deflect check` — validate `kb/` and run its rule tests
+//! - `deflect rules` — run only the rule tests, or try the rules on a message
+//! - `deflect ask "question"` — what the engine answers, with scores and why
+//! - `deflect eval FILE` — top-1/top-3/MRR and confidence over labelled questions
+//! - `deflect index` — rebuild only the index of a built site (about a second)
+//! - `deflect site` — assemble the static site from `www/`, the engine and the KB
+//! - `deflect sizes` — gzip sizes of what visitors download
+//! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use deflect_compile::{self as compile, Compiled};
+use deflect_engine::Engine;
+use deflect_engine::search::SearchIndex;
+use deflect_server::{self as inbox, InboxOptions, Store};
+
+mod site;
+
+use site::SiteInputs;
+
+#[derive(Parser)]
+#[command(
+    name = "deflect",
+    version,
+    about = "Build, check and serve a Deflect knowledge base and widget"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the knowledge base and run its rule tests.
+    Check {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+    },
+    /// Run only the escalation rule tests (false positives and negatives), or, with
+    /// messages, show which rules they fire and where they would be routed.
+    Rules {
+        /// Customer messages to try, in order (none: run kb/rule-tests.toml).
+        messages: Vec<String>,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        /// The customer's tier, e.g. vip.
+        #[arg(long)]
+        tier: Option<String>,
+        /// An article or flow was already suggested.
+        #[arg(long)]
+        after_troubleshooting: bool,
+        /// Tags the conversation carries, for routing.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
+    /// Measure matching on labelled questions: a CSV with a header and `text,article_id`
+    /// rows. Prints top-1, top-3, MRR@10, confident coverage and the misses.
+    Eval {
+        file: PathBuf,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Questions the KB should not answer, one per line: the share answered
+        /// confidently is reported.
+        #[arg(long)]
+        out_of_scope: Option<PathBuf>,
+        /// How many misses to list.
+        #[arg(long, default_value_t = 20)]
+        misses: usize,
+    },
+    /// Show the ranked answers to a question, with scores, and which words matched
+    /// in which fields and example questions.
+    Ask {
+        question: String,
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// Rebuild only the index (and the loader that names it) of a built site.
+    Index {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        /// The bundled loader (`npm run build:widget`).
+        #[arg(long, default_value = "target/widget")]
+        widget: PathBuf,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Assemble the static site: pages, loader, widget, engine and index.
+    Site {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
+        #[arg(long, default_value = "www")]
+        www: PathBuf,
+        /// The bundled loader and widget (`npm run build:widget`).
+        #[arg(long, default_value = "target/widget")]
+        widget: PathBuf,
+        /// wasm-bindgen's output folder.
+        #[arg(long, default_value = "target/engine-pkg")]
+        engine: PathBuf,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+    /// Print the gzip sizes of the files a visitor downloads.
+    Sizes {
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Fail when a part is over its budget.
+        #[arg(long)]
+        budget: bool,
+    },
+    /// Serve the site and the ticket inbox on 127.0.0.1.
+    Serve {
+        #[arg(long, default_value = "dist")]
+        site: PathBuf,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = ".deflect/inbox.sqlite")]
+        db: PathBuf,
+        /// Origins allowed to post tickets cross-origin (`*` for any).
+        #[arg(long = "allow-origin")]
+        allow_origins: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CliResult = Result<(), String>;
+
+fn run(command: Command) -> CliResult {
+    match command {
+        Command::Check { kb } => check(&kb),
+        Command::Rules {
+            messages,
+            kb,
+            tier,
+            after_troubleshooting,
+            tags,
+        } => rules(
+            &kb,
+            &messages,
+            tier.as_deref(),
+            after_troubleshooting,
+            &tags,
+        ),
+        Command::Eval {
+            file,
+            kb,
+            lang,
+            out_of_scope,
+            misses,
+        } => eval(&kb, &file, &lang, out_of_scope.as_deref(), misses),
+        Command::Ask {
+            question,
+            kb,
+            lang,
+            limit,
+        } => ask(&kb, &question, &lang, limit),
+        Command::Index { kb, widget, out } => {
+            let started = Instant::now();
+            let compiled = load(&kb)?;
+            let bytes = checked_bundle(&compiled)?;
+            let manifest = site::rebuild_index(&compiled.kb, &bytes, &widget, &out)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "wrote {}/{} ({} articles, {} flows) in {:.0?}",
+                out.display(),
+                manifest.index,
+                compiled.kb.articles.len(),
+                compiled.kb.flows.len(),
+                started.elapsed()
+            );
+            Ok(())
+        }
+        Command::Site {
+            kb,
+            www,
+            widget,
+            engine,
+            out,
+        } => {
+            let compiled = load(&kb)?;
+            let bytes = checked_bundle(&compiled)?;
+            let manifest = site::build_site(
+                &compiled.kb,
+                &bytes,
+                &SiteInputs {
+                    www: &www,
+                    widget: &widget,
+                    engine: &engine,
+                    out: &out,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            println!(
+                "site written to {}/ (index {}, engine {})",
+                out.display(),
+                manifest.index,
+                manifest.engine_wasm
+            );
+            sizes(&out, false)
+        }
+        Command::Sizes { out, budget } => sizes(&out, budget),
+        Command::Serve {
+            site,
+            port,
+            db,
+            allow_origins,
+        } => serve(site, port, db, allow_origins),
+    }
+}
+
+fn load(kb: &Path) -> Result<Compiled, String> {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let report = compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    none_failed(&report.failures)?;
+    Ok(compiled)
+}
+
+/// Every failure on a line of its own, as the error; `Ok` when there is none.
+fn none_failed(failures: &[compile::KbError]) -> CliResult {
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+}
+
+fn check(kb: &Path) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let report = run_rule_cases(&compiled);
+    let (_, matching) = compile::bundle_and_check(&compiled).map_err(|e| e.to_string())?;
+    for failure in &matching.failures {
+        println!("{failure}");
+    }
+    println!(
+        "{} articles, {} flows, {} checklists; rule cases: {} passed, {} failed ({} false positives, {} false negatives); matching cases: {} passed, {} failed",
+        compiled.kb.articles.len(),
+        compiled.kb.flows.len(),
+        compiled.kb.checklists.len(),
+        report.passed,
+        report.failures.len(),
+        report.false_positives,
+        report.false_negatives,
+        matching.passed,
+        matching.failures.len()
+    );
+    passed(&report)?;
+    if matching.failures.is_empty() {
+        Ok(())
+    } else {
+        Err("matching cases failed".into())
+    }
+}
+
+/// The bundle of a KB whose matching cases all pass (as `build.rs` insists too).
+fn checked_bundle(compiled: &Compiled) -> Result<Vec<u8>, String> {
+    let (bundle, report) = compile::bundle_and_check(compiled).map_err(|e| e.to_string())?;
+    none_failed(&report.failures)?;
+    bundle.encode().map_err(|e| e.to_string())
+}
+
+/// Runs the KB's rule cases, printing each failure.
+fn run_rule_cases(compiled: &compile::Compiled) -> compile::RuleCaseReport {
+    let report = compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    report
+}
+
+fn passed(report: &compile::RuleCaseReport) -> CliResult {
+    if report.failures.is_empty() {
+        Ok(())
+    } else {
+        Err("rule cases failed".into())
+    }
+}
+
+fn rules(
+    kb: &Path,
+    messages: &[String],
+    tier: Option<&str>,
+    after_troubleshooting: bool,
+    tags: &[String],
+) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    if messages.is_empty() {
+        let report = run_rule_cases(&compiled);
+        println!(
+            "{} rule cases: {} passed, {} failed\n  false positives (fired but should not): {}\n  false negatives (should fire but did not): {}",
+            compiled.rule_cases.len(),
+            report.passed,
+            report.failures.len(),
+            report.false_positives,
+            report.false_negatives
+        );
+        return passed(&report);
+    }
+    let matcher = deflect_engine::escalation::RuleMatcher::new(&compiled.kb.rules);
+    let outcome = matcher.simulate(messages, tier, after_troubleshooting, tags);
+    if outcome.fired.is_empty() {
+        println!("no rule fires");
+    }
+    for fired in &outcome.fired {
+        let phrase = fired
+            .phrase
+            .as_deref()
+            .map(|p| format!(" (phrase \"{p}\")"))
+            .unwrap_or_default();
+        println!("fires {}{phrase} on \"{}\"", fired.rule_id, fired.text);
+    }
+    println!("queue: {}", outcome.queue);
+    Ok(())
+}
+
+fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let threshold = compiled.kb.settings.confident_threshold;
+    let bundle = compile::bundle(&compiled.kb).map_err(|e| e.to_string())?;
+    let index = SearchIndex::open(&bundle).map_err(|e| e.to_string())?;
+    let matches = index
+        .search(question, lang, limit)
+        .map_err(|e| e.to_string())?;
+    if matches.is_empty() {
+        println!("no match: none of the question's words is in the KB");
+    } else if matches[0].confidence < threshold {
+        println!(
+            "not sure (top confidence {:.2} < confident_threshold {threshold:.2})",
+            matches[0].confidence
+        );
+    }
+    for (rank, m) in matches.iter().enumerate() {
+        let sure = if rank == 0 && m.confidence >= threshold {
+            "confident"
+        } else {
+            ""
+        };
+        println!(
+            "{:>2}. {:<8} {:<40} score {:>6.2}  confidence {:.2} {sure}",
+            rank + 1,
+            format!("{:?}", m.kind).to_lowercase(),
+            m.id,
+            m.score,
+            m.confidence
+        );
+        let Some(why) = index.explain(question, lang, &m.id) else {
+            continue;
+        };
+        let words: Vec<String> = why
+            .words
+            .iter()
+            .filter(|w| !w.fields.is_empty())
+            .map(|w| {
+                let via = if w.via == "asked" {
+                    String::new()
+                } else {
+                    format!(" ({})", w.via)
+                };
+                format!("{}{via} in {}", w.term, w.fields.join("+"))
+            })
+            .collect();
+        let missing: Vec<&str> = why
+            .words
+            .iter()
+            .filter(|w| w.fields.is_empty() && w.via == "asked")
+            .filter(|w| {
+                let stand_in = format!("\"{}\"", w.term);
+                !why.words
+                    .iter()
+                    .any(|o| !o.fields.is_empty() && o.via.contains(&stand_in))
+            })
+            .map(|w| w.term.as_str())
+            .collect();
+        println!("      matched: {}", or_none(&words.join("; ")));
+        if !missing.is_empty() {
+            println!("      not in this entry: {}", missing.join(", "));
+        }
+        if let Some((q, shared)) = why.best_question {
+            println!("      best question: {q:?} (shares {})", shared.join(", "));
+        }
+        if let Some((q, similarity)) = why.closest_in_meaning {
+            println!("      closest in meaning: {q:?} (similarity {similarity:.2})");
+        }
+        if let Some((probability, parts)) = why.learned {
+            println!(
+                "      learned from the example questions: {:.0}% (words {:+.2}, word pieces {:+.2}, word pairs {:+.2}, meaning {:+.2})",
+                100.0 * probability,
+                parts.words,
+                parts.pieces,
+                parts.pairs,
+                parts.meaning
+            );
+        }
+    }
+    Ok(())
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "nothing" } else { s }
+}
+
+fn eval(
+    kb: &Path,
+    file: &Path,
+    lang: &str,
+    out_of_scope: Option<&Path>,
+    misses: usize,
+) -> CliResult {
+    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    let threshold = compiled.kb.settings.confident_threshold;
+    let questions = deflect_eval::read_labelled(file)?;
+    let known: std::collections::HashSet<&str> =
+        compiled.kb.articles.iter().map(|a| a.id.as_str()).collect();
+    if let Some(unknown) = questions
+        .iter()
+        .find(|q| !known.contains(q.expected.as_str()))
+    {
+        return Err(format!(
+            "{}: article `{}` (for {:?}) is not in the KB",
+            file.display(),
+            unknown.expected,
+            unknown.text
+        ));
+    }
+    let oos = match out_of_scope {
+        Some(path) => deflect_eval::read_lines(path)?,
+        None => Vec::new(),
+    };
+    let engine = compile::bundle(&compiled.kb)
+        .and_then(Engine::from_bundle)
+        .map_err(|e| e.to_string())?;
+    let result = deflect_eval::evaluate(
+        &questions,
+        &oos,
+        deflect_eval::deflect_ranker(&engine, lang),
+    );
+    print!(
+        "{}",
+        deflect_eval::report(&file.display().to_string(), &result, threshold, misses)
+    );
+    print!("{}", deflect_eval::reliability_table(&result));
+    print!("{}", deflect_eval::curve(&result));
+    Ok(())
+}
+
+/// Gzip budgets of what a visitor downloads: the loader is on every page view.
+const BUDGETS: &[(&str, usize)] = &[("loader", 6 * 1024), (ENGINE_TOTAL, 560 * 1024)];
+
+/// What a visitor downloads when they open the chat: the engine (glue and wasm) and
+/// the index; budgeted together.
+const ENGINE_TOTAL: &str = "engine+index";
+const ENGINE_PARTS: &[&str] = &["engine-js", "engine", "index"];
+
+fn sizes(out: &Path, enforce: bool) -> CliResult {
+    let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or_else(|| {
+            format!(
+                "{}/manifest.json missing; build the site first",
+                out.display()
+            )
+        })?;
+    println!(
+        "{:<12} {:>10} {:>10} {:>10}  file",
+        "part", "bytes", "gzip", "budget"
+    );
+    let parts = [
+        ("loader", "deflect.js".to_string()),
+        ("widget", str_of(&manifest, "widget")),
+        ("engine-js", str_of(&manifest, "engine_js")),
+        ("engine", str_of(&manifest, "engine_wasm")),
+        ("index", str_of(&manifest, "index")),
+    ];
+    let mut over = Vec::new();
+    let mut row = |part: &str, bytes: usize, gz: usize, file: &str| {
+        let budget = BUDGETS.iter().find(|(p, _)| *p == part).map(|(_, b)| *b);
+        let shown = budget.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
+        println!("{part:<12} {bytes:>10} {gz:>10} {shown:>10}  {file}");
+        if let Some(budget) = budget.filter(|b| gz > *b) {
+            over.push(format!(
+                "{part} is {gz} bytes gzip, over its budget of {budget}"
+            ));
+        }
+    };
+    let (mut engine_bytes, mut engine_gz) = (0, 0);
+    for (part, file) in parts {
+        let bytes = std::fs::read(out.join(&file)).map_err(|e| format!("{file}: {e}"))?;
+        let gz = compile::gzip(&bytes).map_err(|e| e.to_string())?.len();
+        if ENGINE_PARTS.contains(&part) {
+            engine_bytes += bytes.len();
+            engine_gz += gz;
+        }
+        row(part, bytes.len(), gz, &file);
+    }
+    row(
+        ENGINE_TOTAL,
+        engine_bytes,
+        engine_gz,
+        "(downloaded when the chat opens)",
+    );
+    if enforce && !over.is_empty() {
+        return Err(over.join("\n"));
+    }
+    Ok(())
+}
+
+fn str_of(v: &serde_json::Value, key: &str) -> String {
+    v[key].as_str().unwrap_or_default().to_string()
+}
+
+fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> CliResult {
+    if let Some(parent) = db.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let store = Store::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("127.0.0.1:{port}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("Deflect demo site: http://{addr}/");
+        println!("Ticket inbox:      http://{addr}/inbox  (API: http://{addr}/api/tickets)");
+        let options = InboxOptions {
+            allowed_origins: allow_origins,
+            site_dir: Some(site),
+        };
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        inbox::serve(listener, store, options, shutdown)
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,217 @@
+//! Assembling the static site: the creator's pages, the loader with its manifest, and
+//! the widget, engine and index under content-hashed names (cached forever by browsers
+//! and CDNs), each pre-compressed with gzip and brotli.
+//!
+//! Only `deflect.js` (the loader the creator's tag points at) keeps a stable name; it
+//! carries the manifest that names everything else, so a KB-only rebuild rewrites the
+//! index file and the loader and leaves the engine untouched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use deflect_compile::gzip;
+use sha2::{Digest, Sha256};
+
+use deflect_engine::model::Kb;
+
+/// Placeholder in the bundled loader replaced by the manifest JSON: an expression
+/// esbuild keeps through minification (`scripts/build-widget.mjs` checks it is there
+/// exactly once).
+pub const MANIFEST_TOKEN: &str = "self.__DEFLECT_MANIFEST__";
+const LOADER: &str = "deflect.js";
+const WIDGET: &str = "widget.js";
+/// Files wasm-bindgen writes for the engine.
+const ENGINE_JS: &str = "deflect.js";
+const ENGINE_WASM: &str = "deflect_bg.wasm";
+
+/// Where things come from and go to.
+pub struct SiteInputs<'a> {
+    /// The creator's pages, copied as they are.
+    pub www: &'a Path,
+    /// The loader and widget bundled by `scripts/build-widget.mjs`.
+    pub widget: &'a Path,
+    /// wasm-bindgen's `--out-dir`.
+    pub engine: &'a Path,
+    pub out: &'a Path,
+}
+
+/// What was written, relative to the output folder.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Manifest {
+    pub widget: String,
+    pub engine_js: String,
+    pub engine_wasm: String,
+    pub index: String,
+    pub settings: serde_json::Value,
+}
+
+/// Writes the whole site.
+pub fn build_site(kb: &Kb, bundle: &[u8], inputs: &SiteInputs<'_>) -> std::io::Result<Manifest> {
+    fs::create_dir_all(inputs.out)?;
+    for entry in fs::read_dir(inputs.www)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.path().is_file() && name != LOADER && name != WIDGET && !name.starts_with('.') {
+            write_compressed(&inputs.out.join(&name), &fs::read(entry.path())?)?;
+        }
+    }
+    let engine_dir = inputs.out.join("engine");
+    remove_hashed(&engine_dir, "deflect.")?;
+    remove_hashed(&engine_dir, "deflect_bg.")?;
+    remove_hashed(inputs.out, "widget.")?;
+    let engine_js = write_hashed(
+        &engine_dir,
+        ENGINE_JS,
+        &fs::read(inputs.engine.join(ENGINE_JS))?,
+    )?;
+    let engine_wasm = write_hashed(
+        &engine_dir,
+        ENGINE_WASM,
+        &fs::read(inputs.engine.join(ENGINE_WASM))?,
+    )?;
+    let widget = write_hashed(inputs.out, WIDGET, &fs::read(inputs.widget.join(WIDGET))?)?;
+    let manifest = Manifest {
+        widget,
+        engine_js: format!("engine/{engine_js}"),
+        engine_wasm: format!("engine/{engine_wasm}"),
+        index: String::new(),
+        settings: serde_json::Value::Null,
+    };
+    write_index(kb, bundle, inputs.widget, inputs.out, manifest)
+}
+
+/// Writes a new index file and the loader that names it; the engine is not touched.
+/// This is what `deflect index` runs after a KB edit.
+pub fn rebuild_index(
+    kb: &Kb,
+    bundle: &[u8],
+    widget: &Path,
+    out: &Path,
+) -> std::io::Result<Manifest> {
+    let manifest_path = out.join("manifest.json");
+    let previous = fs::read_to_string(&manifest_path).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "{}: {e}; build the whole site first (npm start)",
+                manifest_path.display()
+            ),
+        )
+    })?;
+    let previous: serde_json::Value =
+        serde_json::from_str(&previous).map_err(std::io::Error::other)?;
+    let field = |k: &str| previous[k].as_str().unwrap_or_default().to_string();
+    let manifest = Manifest {
+        widget: field("widget"),
+        engine_js: field("engine_js"),
+        engine_wasm: field("engine_wasm"),
+        index: String::new(),
+        settings: serde_json::Value::Null,
+    };
+    write_index(kb, bundle, widget, out, manifest)
+}
+
+fn write_index(
+    kb: &Kb,
+    bundle: &[u8],
+    widget: &Path,
+    out: &Path,
+    mut manifest: Manifest,
+) -> std::io::Result<Manifest> {
+    remove_hashed(out, "kb.")?;
+    manifest.index = write_hashed(out, "kb.bin", bundle)?;
+    let s = &kb.settings;
+    // A warning, not an error: the brand colour is the creator's to choose.
+    for warning in deflect_compile::contrast::brand_color_warnings(&s.brand_color) {
+        eprintln!("warning: kb/settings.toml: {warning}");
+    }
+    manifest.settings = serde_json::json!({
+        "brand_name": s.brand_name,
+        "greeting": s.greeting,
+        "brand_color": s.brand_color,
+        "response_time": s.response_time,
+        "ticket_endpoint": s.ticket_endpoint,
+        "default_lang": s.default_lang,
+        "languages": s.languages,
+    });
+    let manifest_json = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
+    let loader = fs::read_to_string(widget.join(LOADER))?;
+    if !loader.contains(MANIFEST_TOKEN) {
+        return Err(std::io::Error::other(format!(
+            "{} lacks the manifest placeholder {MANIFEST_TOKEN}",
+            widget.join(LOADER).display()
+        )));
+    }
+    // `</` cannot end a script element in JSON embedded in JS; escape it anyway.
+    let loader = loader.replace(MANIFEST_TOKEN, &manifest_json.replace("</", "<\\/"));
+    write_compressed(&out.join(LOADER), loader.as_bytes())?;
+    fs::write(
+        out.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?,
+    )?;
+    Ok(manifest)
+}
+
+/// Writes `name` as `stem.<hash>.ext` and returns that file name.
+fn write_hashed(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<String> {
+    fs::create_dir_all(dir)?;
+    let hash: String = Sha256::digest(bytes)
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let hashed = format!("{stem}.{hash}.{ext}");
+    write_compressed(&dir.join(&hashed), bytes)?;
+    Ok(hashed)
+}
+
+/// Writes a file with `.gz` and `.br` siblings for servers that serve them as they are.
+fn write_compressed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    fs::write(path, bytes)?;
+    if !is_compressible(path) {
+        return Ok(());
+    }
+    fs::write(with_suffix(path, ".gz"), gzip(bytes)?)?;
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        writer.write_all(bytes)?;
+    }
+    fs::write(with_suffix(path, ".br"), br)
+}
+
+fn is_compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("js" | "wasm" | "html" | "css" | "bin" | "json" | "svg" | "txt")
+    )
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Removes earlier hashed copies (and their compressed siblings) of one file.
+fn remove_hashed(dir: &Path, prefix: &str) -> std::io::Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(prefix) else {
+            continue;
+        };
+        // `stem.<10 hex>.ext…`
+        let looks_hashed = rest.len() > 11
+            && rest.as_bytes()[10] == b'.'
+            && rest[..10].bytes().all(|b| b.is_ascii_hexdigit());
+        if looks_hashed {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! `kb/articles/**/*.md`: TOML front matter between `+++` lines, then a Markdown body.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::markdown;
+use super::source::{Source, is_valid_id};
+use crate::error::KbError;
+use deflect_engine::model::Article;
+
+/// Categories an article may belong to; they also group articles in the inbox.
+pub const CATEGORIES: &[&str] = &["billing", "tech", "access", "delivery", "community"];
+
+const FENCE: &str = "+++";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    category: Spanned<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    questions: Spanned<Vec<String>>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    issue_type: Option<Spanned<String>>,
+    flow: Option<Spanned<String>>,
+    url: Option<String>,
+    lang: Option<Spanned<String>>,
+}
+
+/// An article plus the places its cross-references were written, for later checks.
+pub struct Parsed {
+    pub article: Article,
+    pub id_line: usize,
+    pub issue_type_line: usize,
+    pub flow_line: usize,
+}
+
+pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Option<Parsed> {
+    let text = file.text.replace("\r\n", "\n");
+    let Some(rest) = text.strip_prefix(FENCE).and_then(|r| r.strip_prefix('\n')) else {
+        errors.push(file.error_at(
+            None,
+            "an article must start with a `+++` line, then TOML front matter, then `+++`",
+        ));
+        return None;
+    };
+    let Some(end) = rest.find("\n+++") else {
+        errors.push(file.error_at(
+            None,
+            "the front matter opened on line 1 is never closed with a `+++` line",
+        ));
+        return None;
+    };
+    let front = Source {
+        path: file.path.clone(),
+        text: rest[..end + 1].to_string(),
+        line_offset: 1,
+    };
+    let body = rest[end + 4..].trim_start_matches(['\n', '+']);
+    let fm: FrontMatter = front.parse_toml().map_err(|e| errors.push(e)).ok()?;
+    let before = errors.len();
+
+    let id = fm.id.get_ref();
+    if !is_valid_id(id) {
+        errors.push(front.error_at(
+            Some(fm.id.span()),
+            format!("id `{id}` must be lowercase letters, digits and dashes"),
+        ));
+    }
+    if fm.title.get_ref().trim().is_empty() {
+        errors.push(front.error_at(Some(fm.title.span()), "title is empty"));
+    }
+    if !CATEGORIES.contains(&fm.category.get_ref().as_str()) {
+        errors.push(front.error_at(
+            Some(fm.category.span()),
+            format!(
+                "unknown category `{}`; use one of {}",
+                fm.category.get_ref(),
+                CATEGORIES.join(", ")
+            ),
+        ));
+    }
+    if fm.questions.get_ref().iter().all(|q| q.trim().is_empty()) {
+        errors.push(front.error_at(
+            Some(fm.questions.span()),
+            "give at least one example question customers ask",
+        ));
+    }
+    let lang = fm
+        .lang
+        .as_ref()
+        .map(|l| l.get_ref().clone())
+        .unwrap_or_else(|| default_lang.to_string());
+    if !deflect_engine::analysis::is_supported(&lang) {
+        let span = fm.lang.as_ref().map(|l| l.span());
+        errors.push(front.error_at(span, format!("lang `{lang}` is not a supported language")));
+    }
+    if body.trim().is_empty() {
+        errors.push(file.error_at(None, "the article has no body after its front matter"));
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let line_of = |s: &Option<Spanned<String>>| {
+        s.as_ref()
+            .map(|s| front.line_at(s.span().start))
+            .unwrap_or(1)
+    };
+    Some(Parsed {
+        id_line: front.line_at(fm.id.span().start),
+        issue_type_line: line_of(&fm.issue_type),
+        flow_line: line_of(&fm.flow),
+        article: Article {
+            id: fm.id.into_inner(),
+            title: fm.title.into_inner(),
+            category: fm.category.into_inner(),
+            tags: fm.tags,
+            questions: fm.questions.into_inner(),
+            keywords: fm.keywords,
+            issue_type: fm.issue_type.map(Spanned::into_inner),
+            flow: fm.flow.map(Spanned::into_inner),
+            url: fm.url,
+            lang,
+            html: markdown::to_safe_html(body),
+            body_text: markdown::to_plain_text(body),
+        },
+    })
+}

@@ -1,0 +1,72 @@
+//! Deflect's KB compiler: `kb/` files → a validated [`Kb`](deflect_engine::model::Kb) →
+//! one bundle (tantivy index, meaning-expansion and sentence-vector tables, the article
+//! classifier) that the engine opens in the browser. Used by `build.rs`, the `deflect`
+//! CLI and the tests alike.
+//!
+//! Every mistake is reported with its file and line, and all mistakes are collected
+//! before failing, so an author fixes them in one pass.
+//!
+//! ```
+//! let compiled = deflect_compile::compile_dir("../../kb".as_ref()).expect("valid KB");
+//! let engine = deflect_engine::Engine::from_bundle(deflect_compile::bundle(&compiled.kb).unwrap()).unwrap();
+//! assert_eq!(engine.search("refund please", "en", 1).unwrap()[0].kind, deflect_engine::search::EntryKind::Article);
+//! ```
+
+mod article;
+mod bundle;
+mod checklist;
+pub mod contrast;
+mod error;
+mod expansion;
+mod flow;
+mod gzip;
+mod index;
+mod kb_dir;
+mod markdown;
+mod matching_cases;
+mod matching_tests;
+mod rule_cases;
+mod rule_tests;
+mod rules;
+mod settings;
+mod source;
+mod synonyms;
+mod training;
+mod vectors;
+
+pub use article::CATEGORIES;
+pub use bundle::bundle;
+pub use error::{KbError, KbErrors};
+pub use gzip::gzip;
+pub use index::index_files;
+pub use kb_dir::{Compiled, compile_dir};
+pub use matching_cases::{MatchingCaseReport, bundle_and_check, run_matching_cases};
+pub use matching_tests::{LocatedMatchingCase, MatchingCase};
+pub use rule_cases::{RuleCaseReport, run_rule_cases};
+pub use rule_tests::{LocatedCase, RuleCase};
+pub use training::train_classifier;
+
+use std::path::Path;
+
+/// What `build.rs` does on every native build: compiles `dir`, runs its rule and
+/// matching cases and returns the bundle's bytes, or every mistake and failed case.
+pub fn build_checked(dir: &Path) -> Result<Vec<u8>, Vec<String>> {
+    let strings = |errors: &[KbError]| errors.iter().map(ToString::to_string).collect();
+    let compiled = compile_dir(dir).map_err(|errors| strings(&errors.0))?;
+    let rules = run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    if !rules.failures.is_empty() {
+        return Err(strings(&rules.failures));
+    }
+    let (bundle, matching) = bundle_and_check(&compiled)
+        .map_err(|e| vec![format!("cannot index the knowledge base: {e}")])?;
+    if !matching.failures.is_empty() {
+        return Err(strings(&matching.failures));
+    }
+    bundle
+        .encode()
+        .map_err(|e| vec![format!("cannot write the bundle: {e}")])
+}

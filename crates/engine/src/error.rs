@@ -1,0 +1,29 @@
+//! The engine's error type.
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The bytes given to [`crate::Engine::open`] are not a Deflect bundle.
+    #[error("not a Deflect knowledge-base bundle")]
+    NotABundle,
+    /// The bundle was written by a Deflect with another bundle format.
+    #[error(
+        "bundle format {found} is not supported (this engine reads format {expected}); rebuild the index"
+    )]
+    BundleFormat { found: u32, expected: u32 },
+    /// The bundle's contents could not be decoded.
+    #[error("corrupt bundle: {0}")]
+    CorruptBundle(String),
+    /// The search index failed.
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A flow, step, article or checklist the caller named does not exist.
+    #[error("unknown {kind} `{id}`")]
+    Unknown { kind: &'static str, id: String },
+    /// The call does not fit the conversation's state (e.g. a choice with no flow running).
+    #[error("{0}")]
+    State(String),
+}
+
+/// Crate-wide result.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

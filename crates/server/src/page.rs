@@ -1,0 +1,301 @@
+//! The `/inbox` HTML page: every stored ticket, readable by a human agent.
+//!
+//! Everything in a ticket came from a browser we do not control, so every value goes
+//! through [`escape`] and nothing is ever rendered as a link or as markup. The page has
+//! no scripts; the HTTP layer also sends a CSP that forbids them.
+
+use std::fmt::Write as _;
+
+use deflect_engine::ticket::{Author, Ticket};
+
+use super::store::StoredTicket;
+
+const STYLE: &str = "
+:root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
+  --card: #fff; --line: #dde1e6; --accent: #2563eb; --warn: #b45309; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --muted: #9aa4b1;
+  --bg: #12161c; --card: #1b2129; --line: #2c343f; --accent: #7aa2ff; --warn: #f0a44b; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif;
+  color: var(--fg); background: var(--bg); }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
+h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+h1 small { color: var(--muted); font-weight: normal; }
+article { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
+  padding: 1rem 1.25rem; margin: 0 0 1rem; }
+article > header { display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: baseline; }
+article h2 { font-size: 1.05rem; margin: 0; flex: 1 1 100%; }
+h3 { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--muted); margin: 1rem 0 .3rem; }
+code, .ref { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85em; }
+.meta { color: var(--muted); font-size: .9em; }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-size: .8em;
+  border: 1px solid var(--line); }
+.p-high, .p-urgent, .review { color: var(--warn); border-color: currentColor; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dt { color: var(--muted); }
+dd { margin: 0; overflow-wrap: anywhere; }
+ul, ol { margin: 0; padding-left: 1.25rem; }
+.transcript { list-style: none; padding: 0; }
+.transcript li { margin: .25rem 0; padding: .35rem .6rem; border-radius: 6px;
+  border: 1px solid var(--line); white-space: pre-wrap; overflow-wrap: anywhere; }
+.transcript .customer { border-left: 3px solid var(--accent); }
+.transcript .who { font-weight: 600; margin-right: .4rem; }
+.empty { color: var(--muted); text-align: center; padding: 3rem 0; }
+";
+
+/// Renders the full inbox page for `tickets` (already ordered newest first).
+pub fn render(tickets: &[StoredTicket]) -> String {
+    let mut html = String::with_capacity(4096 + tickets.len() * 2048);
+    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    html.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    html.push_str("<title>Deflect inbox</title>\n<style>");
+    html.push_str(STYLE);
+    html.push_str("</style>\n</head>\n<body>\n<main>\n");
+    let _ = writeln!(
+        html,
+        "<h1>Deflect inbox <small>{} ticket{}</small></h1>",
+        tickets.len(),
+        if tickets.len() == 1 { "" } else { "s" }
+    );
+    html.push_str("<p><a href=\"/inbox/insights\">Insights: deflection rate, handoffs, knowledge gaps →</a></p>\n");
+    if tickets.is_empty() {
+        html.push_str("<p class=\"empty\">No tickets yet.</p>\n");
+    }
+    for stored in tickets {
+        render_ticket(&mut html, stored);
+    }
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}
+
+fn render_ticket(html: &mut String, stored: &StoredTicket) {
+    let t: &Ticket = &stored.ticket;
+    let priority = priority_name(t);
+    html.push_str("<article>\n<header>\n");
+    let _ = writeln!(html, "<h2>{}</h2>", escape(&t.reason));
+    let _ = writeln!(html, "<span class=\"ref\">{}</span>", escape(&t.id));
+    let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
+    let _ = writeln!(
+        html,
+        "<span class=\"badge p-{p}\">{p}</span>",
+        p = escape(&priority)
+    );
+    if t.needs_review {
+        html.push_str("<span class=\"badge review\">needs review</span>\n");
+    }
+    let _ = writeln!(
+        html,
+        "<span class=\"meta\">received {}{}</span>",
+        format_time(stored.received_at_ms),
+        if stored.deliveries > 1 {
+            format!(" · delivered {} times", stored.deliveries)
+        } else {
+            String::new()
+        }
+    );
+    html.push_str("</header>\n");
+
+    html.push_str("<h3>Customer</h3>\n<dl>\n");
+    let c = &t.customer;
+    for (label, value) in [("Email", &c.email), ("Name", &c.name), ("Tier", &c.tier)] {
+        row(html, label, value.as_deref().unwrap_or("—"));
+    }
+    row(html, "Page", &t.page.url);
+    if !t.page.title.is_empty() {
+        row(html, "Page title", &t.page.title);
+    }
+    if !t.page.referrer.is_empty() {
+        row(html, "Referrer", &t.page.referrer);
+    }
+    row(
+        html,
+        "Language",
+        &format!("{} (browser {})", t.lang, t.page.language),
+    );
+    row(html, "Browser", &t.page.user_agent);
+    row(html, "Created", &format_time(t.created_at_ms));
+    row(
+        html,
+        "Conversation started",
+        &format_time(t.conversation_started_at_ms),
+    );
+    row(html, "KB version", &t.kb_version);
+    if !t.tags.is_empty() {
+        row(html, "Tags", &t.tags.join(", "));
+    }
+    html.push_str("</dl>\n");
+
+    if !t.rules_fired.is_empty() {
+        html.push_str("<h3>Rules fired</h3>\n<ul>\n");
+        for rule in &t.rules_fired {
+            let _ = write!(
+                html,
+                "<li><code>{}</code> — {}: “{}”",
+                escape(&rule.rule_id),
+                escape(&rule.reason),
+                escape(&rule.text)
+            );
+            if let Some(phrase) = &rule.phrase {
+                let _ = write!(
+                    html,
+                    " <span class=\"meta\">(matched “{}”)</span>",
+                    escape(phrase)
+                );
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ul>\n");
+    }
+
+    html.push_str("<h3>Transcript</h3>\n<ol class=\"transcript\">\n");
+    for msg in &t.transcript {
+        let (class, who) = match msg.from {
+            Author::Customer => ("customer", "Customer"),
+            Author::Bot => ("bot", "Bot"),
+        };
+        transcript_line(html, class, who, msg.at_ms, &msg.text);
+    }
+    html.push_str("</ol>\n");
+
+    if !stored.follow_ups.is_empty() {
+        html.push_str("<h3>Added after the handoff</h3>\n<ol class=\"transcript\">\n");
+        for f in &stored.follow_ups {
+            transcript_line(html, "customer", "Customer", f.at_ms, &f.text);
+        }
+        html.push_str("</ol>\n");
+    }
+
+    if !t.articles_shown.is_empty() {
+        html.push_str("<h3>Articles shown</h3>\n<ul>\n");
+        for a in &t.articles_shown {
+            let helped = match a.helped {
+                Some(true) => "helped",
+                Some(false) => "did not help",
+                None => "no answer",
+            };
+            let _ = writeln!(
+                html,
+                "<li>{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span></li>",
+                escape(&a.title),
+                escape(&a.id),
+                a.confidence,
+                if a.opened { "opened" } else { "not opened" },
+                helped
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+
+    if !t.flow_path.is_empty() {
+        html.push_str("<h3>Flow path</h3>\n<ol>\n");
+        for step in &t.flow_path {
+            let _ = writeln!(
+                html,
+                "<li><code>{}/{}</code> {} → <strong>{}</strong></li>",
+                escape(&step.flow_id),
+                escape(&step.step_id),
+                escape(&step.prompt),
+                escape(&step.answer)
+            );
+        }
+        html.push_str("</ol>\n");
+    }
+
+    if !t.details.is_empty() {
+        html.push_str("<h3>Details</h3>\n<dl>\n");
+        for (field, value) in &t.details {
+            row(html, field, value);
+        }
+        html.push_str("</dl>\n");
+    }
+    html.push_str("</article>\n");
+}
+
+fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str) {
+    let _ = writeln!(
+        html,
+        "<li class=\"{class}\"><span class=\"who\">{who}</span><span class=\"meta\">{}</span>\n{}</li>",
+        format_time(at_ms),
+        escape(text)
+    );
+}
+
+fn row(html: &mut String, label: &str, value: &str) {
+    let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
+}
+
+/// The wire name of the ticket's priority ("low", "urgent", ...), so the page and the
+/// JSON agree without a second mapping to keep in sync.
+fn priority_name(t: &Ticket) -> String {
+    match serde_json::to_value(t.priority) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{:?}", t.priority).to_lowercase(),
+    }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Formats Unix milliseconds as `YYYY-MM-DD HH:MM:SS UTC`; no time zone database is
+/// needed and agents in any zone read the same thing.
+pub fn format_time(ms: u64) -> String {
+    let secs = ms / 1000;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm,
+/// restricted to non-negative days).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + u64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_time(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(format_time(1_767_225_599_999), "2025-12-31 23:59:59 UTC");
+    }
+}

@@ -1,0 +1,296 @@
+//! Durable, idempotent ticket storage in one SQLite file.
+//!
+//! The widget may deliver the same ticket more than once (retries, `sendBeacon` on page
+//! unload), so the ticket id is the primary key and a repeat only bumps a delivery
+//! counter. Every write is a single autocommitted statement on a WAL database with
+//! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
+//! power loss, which is what lets the HTTP layer acknowledge it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use deflect_engine::ticket::{FollowUp, Ticket};
+
+/// Everything that can go wrong talking to the ticket database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("ticket database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// WAL is what makes concurrent readers and crash-safe appends cheap; refuse to run
+    /// without it rather than silently lose the durability guarantee.
+    #[error("ticket database refused WAL journal mode (got {0:?})")]
+    NoWal(String),
+    /// A stored row no longer parses as a [`Ticket`], e.g. after an incompatible edit.
+    #[error("stored ticket {id:?} is not valid ticket JSON: {source}")]
+    CorruptRow {
+        id: String,
+        source: serde_json::Error,
+    },
+    #[error("could not encode ticket field: {0}")]
+    Encode(serde_json::Error),
+}
+
+/// Result of [`Store::insert`] and [`Store::add_follow_up`]; the HTTP layer maps it to
+/// 201 or 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// First delivery of this id: a new row was written.
+    Created,
+    /// The id was already stored; only its delivery count went up.
+    Duplicate,
+}
+
+/// A ticket as the inbox holds it: the wire ticket plus receipt bookkeeping.
+///
+/// Serializes flat (the ticket's fields plus `received_at_ms` and `deliveries`), which
+/// is the shape `GET /api/tickets` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// When the first delivery arrived, Unix time in milliseconds (server clock).
+    pub received_at_ms: u64,
+    /// How many times this id has been delivered (1 = no duplicates).
+    pub deliveries: u64,
+    /// What the visitor added after the ticket was sent, oldest first.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// Handle to the ticket database; cheap to clone and share between tokio tasks.
+///
+/// One connection behind a mutex keeps the reference receiver simple: SQLite
+/// serializes writers anyway, and tickets arrive at human rates. The methods block, so
+/// async callers should run them in `tokio::task::spawn_blocking`.
+#[derive(Debug, Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS tickets (
+    id             TEXT PRIMARY KEY NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    queue          TEXT NOT NULL,
+    priority       TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    customer_email TEXT,
+    json           TEXT NOT NULL,
+    deliveries     INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
+CREATE TABLE IF NOT EXISTS follow_ups (
+    id             TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
+    at_ms          INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    text           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_ups_ticket ON follow_ups (ticket_id, at_ms);
+";
+
+/// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
+const SELECT: &str = "SELECT id, json, received_at_ms, deliveries FROM tickets";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` in WAL mode with
+    /// `synchronous=FULL`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        // Another process (e.g. `sqlite3` inspecting the file) may hold a lock briefly.
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::NoWal(mode));
+        }
+        // In WAL mode NORMAL may lose the last commits on power loss; FULL syncs the
+        // WAL on every commit, so an acknowledged ticket is on disk.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Stores `ticket` unless its id is already known, in which case it counts another
+    /// delivery and keeps the first copy.
+    ///
+    /// `raw_json` must be the JSON `ticket` was parsed from; it is kept verbatim so the
+    /// inbox shows exactly what arrived. The upsert is one atomic statement, so
+    /// concurrent deliveries of one id yield exactly one [`Inserted::Created`].
+    pub fn insert(&self, ticket: &Ticket, raw_json: &str) -> Result<Inserted, StoreError> {
+        let priority = match serde_json::to_value(ticket.priority).map_err(StoreError::Encode)? {
+            serde_json::Value::String(name) => name,
+            other => other.to_string(),
+        };
+        let deliveries: u64 = self.lock().query_row(
+            "INSERT INTO tickets
+                 (id, received_at_ms, queue, priority, reason, customer_email, json, deliveries)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
+             ON CONFLICT (id) DO UPDATE SET deliveries = deliveries + 1
+             RETURNING deliveries",
+            params![
+                ticket.id,
+                now_ms(),
+                ticket.queue,
+                priority,
+                ticket.reason,
+                ticket.customer.email,
+                raw_json,
+            ],
+            |row| row.get(0),
+        )?;
+        Ok(if deliveries == 1 {
+            Inserted::Created
+        } else {
+            Inserted::Duplicate
+        })
+    }
+
+    /// Adds a follow-up to its ticket unless its id is already stored; `None` when the
+    /// ticket is unknown. One atomic statement, like [`Store::insert`].
+    pub fn add_follow_up(&self, follow_up: &FollowUp) -> Result<Option<Inserted>, StoreError> {
+        let conn = self.lock();
+        let known: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
+            [&follow_up.ticket_id],
+            |row| row.get(0),
+        )?;
+        if !known {
+            return Ok(None);
+        }
+        let added = conn.execute(
+            "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO NOTHING",
+            params![
+                follow_up.id,
+                follow_up.ticket_id,
+                follow_up.at_ms,
+                now_ms(),
+                follow_up.text,
+            ],
+        )?;
+        Ok(Some(if added == 1 {
+            Inserted::Created
+        } else {
+            Inserted::Duplicate
+        }))
+    }
+
+    /// All tickets, newest first (ties broken by insertion order).
+    pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
+        ))?;
+        let rows = stmt.query_map([], RawRow::read)?;
+        // All follow-ups in one query rather than one query per ticket.
+        let mut follow_ups = follow_ups(&conn, None)?;
+        rows.map(|row| {
+            let row = row?;
+            let own = follow_ups.remove(&row.id).unwrap_or_default();
+            row.parse(own)
+        })
+        .collect()
+    }
+
+    /// The ticket with this id, if stored.
+    pub fn get(&self, id: &str) -> Result<Option<StoredTicket>, StoreError> {
+        let conn = self.lock();
+        conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
+            .optional()?
+            .map(|row| {
+                let own = follow_ups(&conn, Some(id))?.remove(id).unwrap_or_default();
+                row.parse(own)
+            })
+            .transpose()
+    }
+
+    /// Number of distinct tickets stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT COUNT(*) FROM tickets", [], |row| row.get(0))?)
+    }
+
+    /// A panic while holding the lock cannot leave a half-written ticket (each write is
+    /// one autocommitted statement), so a poisoned lock is safe to keep using.
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A row as read from SQLite, before its JSON is parsed (parsing errors are ours, not
+/// rusqlite's, so they are reported outside the row callback).
+struct RawRow {
+    id: String,
+    json: String,
+    received_at_ms: u64,
+    deliveries: u64,
+}
+
+impl RawRow {
+    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            json: row.get(1)?,
+            received_at_ms: row.get(2)?,
+            deliveries: row.get(3)?,
+        })
+    }
+
+    fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
+        let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
+            id: self.id,
+            source,
+        })?;
+        Ok(StoredTicket {
+            ticket,
+            received_at_ms: self.received_at_ms,
+            deliveries: self.deliveries,
+            follow_ups,
+        })
+    }
+}
+
+/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of one
+/// ticket, or of all.
+fn follow_ups(
+    conn: &Connection,
+    ticket_id: Option<&str>,
+) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, ticket_id, at_ms, text FROM follow_ups
+         WHERE ?1 IS NULL OR ticket_id = ?1 ORDER BY ticket_id, at_ms, id",
+    )?;
+    let rows = stmt.query_map([ticket_id], |row| {
+        Ok(FollowUp {
+            schema_version: deflect_engine::ticket::SCHEMA_VERSION,
+            id: row.get(0)?,
+            ticket_id: row.get(1)?,
+            at_ms: row.get(2)?,
+            text: row.get(3)?,
+        })
+    })?;
+    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
+    for follow_up in rows {
+        let follow_up = follow_up?;
+        by_ticket
+            .entry(follow_up.ticket_id.clone())
+            .or_default()
+            .push(follow_up);
+    }
+    Ok(by_ticket)
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
