@@ -1,40 +1,21 @@
 // Card-number masking: the rule tests/vectors/masking.json pins for the widget and
-// the engine alike, plus a brute-force check of the span choice and the time bound.
+// the engine alike, plus what vectors cannot show: digits from a run of several sets,
+// a brute-force check of the span choice, and the time bound.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { maskCardNumbers } from '../../www/widget/redact.js';
 
-const VECTORS = new URL('../vectors/masking.json', import.meta.url);
-
-test('every case in tests/vectors/masking.json', { skip: !existsSync(VECTORS) && 'masking.json not written yet' }, () => {
-  const { cases } = JSON.parse(readFileSync(VECTORS, 'utf8'));
+test('every case in tests/vectors/masking.json', () => {
+  const { cases } = JSON.parse(readFileSync(new URL('../vectors/masking.json', import.meta.url), 'utf8'));
   assert.ok(cases.length > 0);
   for (const { name, input, output, count } of cases) {
     assert.deepEqual(maskCardNumbers(input), { text: output, count }, name);
   }
 });
 
-const masks = (input, text, count = 1) => assert.deepEqual(maskCardNumbers(input), { text, count }, input);
-
-test('a card number keeps its last four digits and its separators', () => {
-  masks('card 4111 1111 1111 1111, thanks', 'card **** **** **** 1111, thanks');
-  masks('4111-1111-1111-1111', '****-****-****-1111');
-  masks('4111.1111/1111_1111', '****.****/****_1111');
-  masks('4111 - 1111 - 1111 - 1111', '**** - **** - **** - 1111', 1);
-  masks('4111\u00a01111\u20131111\u20141111', '****\u00a0****\u2013****\u20141111');
-  masks('4111\uff0e1111\uff0f1111\uff3f1111', '****\uff0e****\uff0f****\uff3f1111');
-  masks('ref4111111111111111x', 'ref************1111x');
-});
-
-test('a stray digit before the number does not hide it', () => {
-  // "24111…" fails the Luhn check, so the span starts at 4111.
-  masks('2 4111 1111 1111 1111', '2 **** **** **** 1111');
-});
-
-test('digits of any script count, and the text keeps its length in code points', () => {
-  masks('٤١١١ ١١١١ ١١١١ ١١١١', '**** **** **** ١١١١');
+test('a digit run holding several sets of 0–9 gives each digit its value, and the text keeps its length in code points', () => {
   // Mathematical double-struck digits: U+1D7D8 is 0 in a run that starts at U+1D7CE.
   const doubleStruck = (s) => [...s].map((d) => String.fromCodePoint(0x1d7d8 + Number(d))).join('');
   const input = doubleStruck('4111111111111111');
@@ -42,23 +23,6 @@ test('digits of any script count, and the text keeps its length in code points',
   assert.equal(count, 1);
   assert.equal(text, `${'*'.repeat(12)}${doubleStruck('1111')}`);
   assert.equal([...text].length, [...input].length);
-});
-
-test('what is not a card number is left alone', () => {
-  for (const input of [
-    '4111 1111 1111 1112', // Luhn fails
-    '4111 1111 x 1111 1111', // a letter ends the chain: 8 digits each side
-    '411111111111', // 12 digits
-    '41111111111111111111111', // 23 digits in one group
-    'order BA-10442, 1234',
-    '',
-  ]) {
-    masks(input, input, 0);
-  }
-});
-
-test('two numbers in one chain are both masked', () => {
-  masks('4111111111111111 5500000000000004', '************1111 ************0004', 2);
 });
 
 /** The most digits any choice of non-overlapping valid spans masks (exhaustive). */
