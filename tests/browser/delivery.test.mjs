@@ -9,7 +9,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPageIn, openChat, ask, eventually, INJECTED_FAILURES, useSiteAndBrowser } from './harness.mjs';
+import { openPageIn, openChat, ask, eventually, deliveriesSettled, INJECTED_FAILURES, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -34,10 +34,11 @@ async function handOff(page) {
   return { dialog };
 }
 
-/** Waits for ticket `id` in the inbox, then checks it stays the only copy. */
+/** Waits for ticket `id` in the inbox and for the widget to have nothing left to send,
+ *  then checks it is the only copy. */
 async function storedOnce(id, page) {
   const ticket = await eventually(async () => (await env.server.tickets()).find((t) => t.id === id), { timeout: 30000 });
-  await page.waitForTimeout(1500);
+  await deliveriesSettled(page);
   const copies = (await env.server.tickets()).filter((t) => t.id === id);
   assert.equal(copies.length, 1, 'one copy in the inbox');
   return ticket;
@@ -154,6 +155,10 @@ test('a tab closed mid-send leaves the ticket to the next page view, stored once
 test('offline: the visitor is told it will be sent, and it is sent once back online', async () => {
   const context = await env.browser.newContext();
   const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
+  let failedPosts = 0;
+  page.on('requestfailed', (request) => {
+    if (request.method() === 'POST' && request.url().endsWith('/api/tickets')) failedPosts += 1;
+  });
   const dialog = await openChat(page);
   await context.setOffline(true);
   await ask(page, 'agent');
@@ -161,7 +166,7 @@ test('offline: the visitor is told it will be sent, and it is sent once back onl
   const notice = dialog.getByText("We'll send this as soon as you're back online.");
   await notice.waitFor();
   const id = await pendingId(page);
-  await page.waitForTimeout(1000);
+  await eventually(() => failedPosts >= 2); // the first attempt and its retry both failed
   assert.equal((await env.server.tickets()).filter((t) => t.id === id).length, 0, 'nothing sent while offline');
   await context.setOffline(false);
   await storedOnce(id, page);
@@ -209,7 +214,7 @@ test('what the visitor writes after the handoff reaches the ticket once, and onl
     const stored = (await env.server.tickets()).find((t) => t.id === id);
     return stored && stored.follow_ups.length ? stored : null;
   }, { timeout: 30000 });
-  await page.waitForTimeout(1500);
+  await deliveriesSettled(page);
   const again = (await env.server.tickets()).find((t) => t.id === id);
   assert.deepEqual(again.follow_ups.map((f) => f.text), ['Forgot to say: my order number is BA-10442'], 'stored once');
   assert.equal(ticket.deliveries, 1);

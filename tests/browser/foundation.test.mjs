@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openChat, ask, eventually, deliveriesSettled, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -61,8 +61,8 @@ test('a chargeback hands off with the response time and exactly one ticket reach
     const all = await env.server.tickets();
     return all.length > before ? all : null;
   });
-  // Give a duplicate time to arrive, then count again: still exactly one.
-  await page.waitForTimeout(1500);
+  // Once nothing is left to deliver, count again: still exactly one.
+  await deliveriesSettled(page);
   const after = await env.server.tickets();
   assert.equal(after.length, before + 1, 'exactly one ticket');
   const ticket = tickets[0];

@@ -4,14 +4,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openPageIn, openChat, ask, eventually, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openPageIn, openChat, ask, eventually, deliveriesSettled, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
-/** The tickets that arrived since `before` was taken, once the count settles. */
+/** The tickets that arrived since `before` was taken, once the widget has nothing left
+ *  to send (so a duplicate would be among them). */
 async function newTickets(before, page, expected = 1) {
   await eventually(async () => (await env.server.tickets()).length >= before.length + expected);
-  await page.waitForTimeout(1000); // time for a duplicate to arrive, if one were sent
+  await deliveriesSettled(page);
   const known = new Set(before.map((t) => t.id));
   return (await env.server.tickets()).filter((t) => !known.has(t.id));
 }
@@ -22,7 +23,7 @@ async function handedOff(dialog) {
 
 test('a flow started from a question can go back, start over and end solved without a ticket', async () => {
   const before = await env.server.tickets();
-  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
+  const { page, context, requests, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
   await ask(page, "I can't log in");
   await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).click();
@@ -33,7 +34,9 @@ test('a flow started from a question can go back, start over and end solved with
   await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).click();
   await dialog.getByRole('button', { name: "Yes, I'm in", exact: true }).click();
   await dialog.getByText("glad that's sorted", { exact: false }).waitFor();
-  await page.waitForTimeout(1000);
+  // A handoff stores its ticket in the outbox in the same task that renders the reply.
+  assert.equal(await page.evaluate(() => localStorage.getItem('deflect:outbox')), null, 'no ticket queued');
+  assert.deepEqual(requests.filter((url) => url.includes('/api/tickets')), [], 'no ticket sent');
   assert.equal((await env.server.tickets()).length, before.length, 'a solved flow sends no ticket');
   assertCleanConsole();
   await context.close();
@@ -198,7 +201,8 @@ test('a negated or quoted trigger does not escalate', async () => {
   await ask(page, 'This is not a chargeback, I just want to understand a charge on my invoice');
   await dialog.getByRole('log').getByRole('button').first().waitFor();
   await ask(page, 'the email said "chargeback notice" - what does that mean?');
-  await page.waitForTimeout(1500);
+  // The reply follows the question, rendered with any handoff in the same task.
+  await dialog.getByRole('log').locator('.row.me').nth(1).locator('xpath=following-sibling::*').first().waitFor();
   assert.equal(await dialog.getByText('Your reference:', { exact: false }).count(), 0, 'no handoff');
   assert.equal((await env.server.tickets()).length, before.length, 'no ticket');
   assertCleanConsole();

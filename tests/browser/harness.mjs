@@ -69,6 +69,22 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** The requests each watched page has started and not yet finished or failed. */
+const inFlightOf = new WeakMap();
+
+/**
+ * Resolves once the widget on `page` (watched) has nothing left to deliver: its outbox in
+ * localStorage is empty and none of its ticket requests is in flight. Tickets are only
+ * ever sent from the outbox, so from then on the inbox's count is final: this is what
+ * a test waits for before it checks that no duplicate arrived.
+ */
+export async function deliveriesSettled(page) {
+  const inFlight = inFlightOf.get(page);
+  await eventually(async () =>
+    ![...inFlight].some((request) => request.url().includes('/api/tickets')) &&
+    (await page.evaluate(() => localStorage.getItem('deflect:outbox') === null)), { timeout: 30000 });
+}
+
 /**
  * Records a page's console errors and warnings, page errors and requests;
  * `assertCleanConsole()` fails the test if there were any (bar those `allow` matches).
@@ -76,11 +92,18 @@ export async function launchBrowser() {
 export function watchPage(page) {
   const problems = [];
   const requests = [];
+  const inFlight = new Set();
+  inFlightOf.set(page, inFlight);
   page.on('console', (message) => {
     if (['error', 'warning'].includes(message.type())) problems.push(`console.${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => requests.push(request.url()));
+  page.on('request', (request) => {
+    requests.push(request.url());
+    inFlight.add(request);
+  });
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
   return {
     problems,
     requests,
@@ -120,15 +143,24 @@ export async function ask(page, text) {
 export async function trackLayoutShift(context) {
   await context.addInitScript(() => {
     window.__cls = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-    }).observe({ type: 'layout-shift', buffered: true });
+    window.__clsAdd = (entries) => {
+      for (const e of entries) if (!e.hadRecentInput) window.__cls += e.value;
+    };
+    window.__clsObserver = new PerformanceObserver((list) => window.__clsAdd(list.getEntries()));
+    window.__clsObserver.observe({ type: 'layout-shift', buffered: true });
   });
 }
 
-/** The page's cumulative layout shift so far (see `trackLayoutShift`). */
+/** The page's cumulative layout shift up to now (see `trackLayoutShift`): once the next
+ *  frame has started, every change made so far has been laid out and its shifts queued
+ *  to the observer, which hands over those it has not delivered yet. */
 export function layoutShift(page) {
-  return page.evaluate(() => window.__cls);
+  return page.evaluate(() => new Promise((resolve) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      window.__clsAdd(window.__clsObserver.takeRecords());
+      resolve(window.__cls);
+    }));
+  }));
 }
 
 /** Polls until `check()` returns a truthy value or the time is up. */

@@ -1,0 +1,64 @@
+// Articles open inside the chat (HTML rendered from the KB's Markdown and sanitised at
+// build time), with "Did this help?": the answer goes to the engine, which marks the
+// conversation deflected or offers something else.
+
+import { h, linksInNewTab } from './dom.js';
+import { icon } from './icons.js';
+import { addRow } from './log.js';
+import { render, callEngine, focusAfterReply } from './replies.js';
+import { clearSuggestions } from './suggestions.js';
+import { save } from './conversation.js';
+import { track } from './analytics.js';
+import { visitorLang } from './settings.js';
+
+/** Shows article `id` in place of the log; focus returns to `opener` when it closes. */
+export function openArticle(w, id, opener) {
+  const { state, dom, t } = w;
+  if (!state.engine) return;
+  const article = callEngine(w, () => state.engine.openArticle(id, Date.now()));
+  if (!article) return;
+  state.article = { id, opener };
+  track('article_opened', state.convo.id, { article: id, lang: visitorLang(w) });
+  dom.artTitle.textContent = article.title;
+  dom.artBody.innerHTML = article.html || ''; // sanitised at build time
+  linksInNewTab(dom.artBody);
+  dom.artLink.replaceChildren();
+  if (article.url) {
+    dom.artLink.append(h('a', { class: 'fulllink', href: article.url, target: '_blank', rel: 'noopener noreferrer' }, t('newTab'), icon('external')));
+  }
+  dom.helped.replaceChildren(
+    h('p', { text: t('didHelp') }),
+    h('button', { type: 'button', class: 'ghost', onclick: () => feedback(w, true) }, t('yes')),
+    h('button', { type: 'button', class: 'ghost', onclick: () => feedback(w, false) }, t('no'))
+  );
+  state.logScroll = dom.log.scrollTop;
+  clearSuggestions(w);
+  dom.log.hidden = true;
+  dom.artView.hidden = false;
+  dom.artView.scrollTop = 0;
+  dom.artTitle.focus();
+  save(w);
+}
+
+/** Back to the log where it was; `focus` returns focus to what opened the article. */
+export function closeArticle(w, focus = true) {
+  const { state, dom } = w;
+  if (!state.article) return;
+  const { opener } = state.article;
+  state.article = null;
+  dom.artView.hidden = true;
+  dom.log.hidden = false;
+  dom.log.scrollTop = state.logScroll;
+  if (focus) (opener && opener.isConnected ? opener : dom.input).focus();
+}
+
+function feedback(w, helped) {
+  const { state, t } = w;
+  const id = state.article && state.article.id;
+  closeArticle(w, false);
+  if (!id) return;
+  addRow(w, 'me', helped ? t('helped') : t('notHelped'));
+  track(helped ? 'helped' : 'not_helped', state.convo.id, { article: id, lang: visitorLang(w) });
+  render(w, callEngine(w, () => state.engine.feedback(id, helped, Date.now())));
+  focusAfterReply(w);
+}

@@ -1,0 +1,42 @@
+// Suggestions as the visitor types: the engine's top articles for the text so far (the
+// last, partial word counts), updated on the next animation frame.
+
+import { h } from './dom.js';
+import { icon } from './icons.js';
+import { openArticle } from './articles.js';
+import { track } from './analytics.js';
+import { visitorLang } from './settings.js';
+
+const MAX_SUGGESTIONS = 3;
+
+export function clearSuggestions(w) {
+  w.dom.suggest.replaceChildren();
+  w.state.suggestKey = '';
+}
+
+/** Called on every input event: one update per frame, however fast the typing. */
+export function scheduleSuggestions(w) {
+  if (!w.state.suggestFrame) w.state.suggestFrame = requestAnimationFrame(() => updateSuggestions(w));
+}
+
+export function updateSuggestions(w) {
+  const { state, dom } = w;
+  state.suggestFrame = 0;
+  const text = dom.input.value.trim();
+  if (!state.engine || state.handoff || !text) return clearSuggestions(w);
+  let list = [];
+  try {
+    list = (state.engine.suggest(text) || []).slice(0, MAX_SUGGESTIONS);
+  } catch {
+    list = [];
+  }
+  const key = list.map((s) => s.id).join('\n');
+  if (key === state.suggestKey) return;
+  state.suggestKey = key;
+  // Counted once per distinct list, not again when typing brings the same list back.
+  if (key && key !== state.suggestTracked) track('suggestions_shown', state.convo.id, { lang: visitorLang(w) });
+  state.suggestTracked = key;
+  dom.suggest.replaceChildren(
+    ...list.map((s) => h('button', { type: 'button', class: 'chip', onclick: () => openArticle(w, s.id, dom.input) }, icon('doc'), s.title))
+  );
+}
