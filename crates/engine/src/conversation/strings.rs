@@ -1,6 +1,6 @@
 //! What the bot says, per language; the conversation's language (the visitor's page
 //! language, when the KB has it) picks the table, English otherwise. The widget's own
-//! labels are translated in `www/widget.js` the same way.
+//! labels are translated in `www/widget/strings/*.json` the same way.
 
 /// Every line the bot says in one language.
 pub struct Strings {
