@@ -14,7 +14,7 @@ fn main() {
     println!("cargo::rerun-if-changed=kb");
     println!("cargo::rerun-if-env-changed=DEFLECT_KB");
     let kb_dir = std::env::var("DEFLECT_KB").unwrap_or_else(|_| "kb".into());
-    let bundle = deflect_compile::build_checked(Path::new(&kb_dir)).unwrap_or_else(|errors| {
+    let (_, bundle) = deflect_compile::build_checked(Path::new(&kb_dir)).unwrap_or_else(|errors| {
         for e in errors {
             println!("cargo::error={e}");
         }

@@ -177,8 +177,7 @@ fn run(command: Command) -> CliResult {
         } => ask(&kb, &question, &lang, limit),
         Command::Index { kb, widget, out } => {
             let started = Instant::now();
-            let compiled = load(&kb)?;
-            let bytes = checked_bundle(&compiled)?;
+            let (compiled, bytes) = checked(&kb)?;
             let manifest = site::rebuild_index(&compiled.kb, &bytes, &widget, &out)
                 .map_err(|e| e.to_string())?;
             println!(
@@ -198,8 +197,7 @@ fn run(command: Command) -> CliResult {
             engine,
             out,
         } => {
-            let compiled = load(&kb)?;
-            let bytes = checked_bundle(&compiled)?;
+            let (compiled, bytes) = checked(&kb)?;
             let manifest = site::build_site(
                 &compiled.kb,
                 &bytes,
@@ -229,28 +227,10 @@ fn run(command: Command) -> CliResult {
     }
 }
 
-fn load(kb: &Path) -> Result<Compiled, String> {
-    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
-    let report = compile::run_rule_cases(
-        &compiled.kb.rules,
-        &compiled.rule_cases,
-        &compiled.rule_cases_path,
-    );
-    none_failed(&report.failures)?;
-    Ok(compiled)
-}
-
-/// Every failure on a line of its own, as the error; `Ok` when there is none.
-fn none_failed(failures: &[compile::KbError]) -> CliResult {
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures
-            .iter()
-            .map(|f| f.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"))
-    }
+/// The KB and its bundle, once every rule and matching case passes (as `build.rs`
+/// insists too); otherwise every failure on a line of its own.
+fn checked(kb: &Path) -> Result<(Compiled, Vec<u8>), String> {
+    compile::build_checked(kb).map_err(|failures| failures.join("\n"))
 }
 
 fn check(kb: &Path) -> CliResult {
@@ -278,13 +258,6 @@ fn check(kb: &Path) -> CliResult {
     } else {
         Err("matching cases failed".into())
     }
-}
-
-/// The bundle of a KB whose matching cases all pass (as `build.rs` insists too).
-fn checked_bundle(compiled: &Compiled) -> Result<Vec<u8>, String> {
-    let (bundle, report) = compile::bundle_and_check(compiled).map_err(|e| e.to_string())?;
-    none_failed(&report.failures)?;
-    bundle.encode().map_err(|e| e.to_string())
 }
 
 /// Runs the KB's rule cases, printing each failure.

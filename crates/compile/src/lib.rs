@@ -48,9 +48,10 @@ pub use training::train_classifier;
 
 use std::path::Path;
 
-/// What `build.rs` does on every native build: compiles `dir`, runs its rule and
-/// matching cases and returns the bundle's bytes, or every mistake and failed case.
-pub fn build_checked(dir: &Path) -> Result<Vec<u8>, Vec<String>> {
+/// What `build.rs`, `deflect index` and `deflect site` do: compiles `dir`, runs its
+/// rule and matching cases and returns the KB with its bundle's bytes, or every mistake
+/// and failed case.
+pub fn build_checked(dir: &Path) -> Result<(Compiled, Vec<u8>), Vec<String>> {
     let strings = |errors: &[KbError]| errors.iter().map(ToString::to_string).collect();
     let compiled = compile_dir(dir).map_err(|errors| strings(&errors.0))?;
     let rules = run_rule_cases(
@@ -66,7 +67,8 @@ pub fn build_checked(dir: &Path) -> Result<Vec<u8>, Vec<String>> {
     if !matching.failures.is_empty() {
         return Err(strings(&matching.failures));
     }
-    bundle
+    let bytes = bundle
         .encode()
-        .map_err(|e| vec![format!("cannot write the bundle: {e}")])
+        .map_err(|e| vec![format!("cannot write the bundle: {e}")])?;
+    Ok((compiled, bytes))
 }

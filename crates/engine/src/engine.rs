@@ -22,13 +22,9 @@ impl Engine {
 
     /// Opens a bundle already in memory (what the CLI and tests do after compiling).
     pub fn from_bundle(bundle: Bundle) -> Result<Engine> {
-        let index = SearchIndex::open(&bundle)?;
-        let rules = RuleMatcher::new(&bundle.kb.rules);
-        Ok(Engine {
-            kb: bundle.kb,
-            index,
-            rules,
-        })
+        let (index, kb) = SearchIndex::open_owned(bundle)?;
+        let rules = RuleMatcher::new(&kb.rules);
+        Ok(Engine { kb, index, rules })
     }
 
     pub fn kb(&self) -> &Kb {

@@ -168,15 +168,12 @@ fn run() -> Result<(), String> {
         .kb;
     let sample = deflect_compile::bundle(&sample).map_err(|e| e.to_string())?;
     for (name, bundle) in [("sample KB", &sample), ("BANKING77 KB", &bundle)] {
-        let size = |bytes: Vec<u8>| deflect_compile::gzip(&bytes).map_or(0, |g| g.len()) / 1024;
-        let encoded =
-            |value: &dyn Fn() -> postcard::Result<Vec<u8>>| size(value().unwrap_or_default());
         println!(
             "{name}: bundle {} KB gzip, of which the meaning-expansion table {} KB, the sentence-vector table {} KB, the classifier {} KB",
-            size(bundle.encode().unwrap_or_default()),
-            encoded(&|| postcard::to_allocvec(&bundle.expansion)),
-            encoded(&|| postcard::to_allocvec(&bundle.vectors)),
-            encoded(&|| postcard::to_allocvec(&bundle.classifier))
+            gzip_kb(&bundle.encode().unwrap_or_default()),
+            gzip_kb(&postcard::to_allocvec(&bundle.expansion).unwrap_or_default()),
+            gzip_kb(&postcard::to_allocvec(&bundle.vectors).unwrap_or_default()),
+            gzip_kb(&postcard::to_allocvec(&bundle.classifier).unwrap_or_default())
         );
     }
     Ok(())
@@ -197,4 +194,9 @@ fn dump_scores(
         }
     }
     std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// KB of gzip download.
+fn gzip_kb(bytes: &[u8]) -> usize {
+    deflect_compile::gzip(bytes).map_or(0, |g| g.len()) / 1024
 }

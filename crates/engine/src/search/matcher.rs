@@ -17,9 +17,9 @@ use super::entries::{Entry, EntryKind, entries};
 use super::expansion::Expansion;
 use super::postings::{FieldTerm, Segment};
 use super::schema;
-use super::vectors::{self, Vectors};
+use super::vectors::{self, VectorTable, Vectors};
 use crate::analysis;
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, IndexFiles};
 use crate::error::{Error, Result};
 use crate::model::Kb;
 
@@ -98,11 +98,41 @@ impl Default for Features {
 }
 
 impl SearchIndex {
-    /// Opens a bundle's index in memory, read-only, without threads.
+    /// Opens the matcher of a bundle the caller keeps (tools, training, tests).
     pub fn open(bundle: &Bundle) -> Result<Self> {
-        let kb = &bundle.kb;
+        Self::from_parts(
+            &bundle.kb,
+            &bundle.index,
+            bundle.expansion.clone(),
+            &bundle.vectors,
+            bundle.classifier.clone(),
+        )
+    }
+
+    /// Opens a bundle's matcher without copying its tables, handing back the KB it
+    /// does not keep: what the engine does on every page view.
+    pub fn open_owned(bundle: Bundle) -> Result<(Self, Kb)> {
+        let Bundle {
+            kb,
+            index,
+            expansion,
+            vectors,
+            classifier,
+        } = bundle;
+        let opened = Self::from_parts(&kb, &index, expansion, &vectors, classifier)?;
+        Ok((opened, kb))
+    }
+
+    /// Opens the index in memory, read-only, without threads.
+    fn from_parts(
+        kb: &Kb,
+        index_files: &IndexFiles,
+        expansion: Expansion,
+        vector_table: &VectorTable,
+        classifier: Classifier,
+    ) -> Result<Self> {
         let directory = RamDirectory::create();
-        for (path, bytes) in &bundle.index {
+        for (path, bytes) in index_files {
             directory
                 .atomic_write(Path::new(path), bytes)
                 .map_err(|e| Error::CorruptBundle(format!("cannot load index file {path}: {e}")))?;
@@ -115,7 +145,7 @@ impl SearchIndex {
         let mut entries = entries(kb);
         let mut doc_freq: HashMap<String, HashMap<String, u32>> = HashMap::new();
         let mut entry_counts: HashMap<String, u32> = HashMap::new();
-        let vectors = Vectors::decode(&bundle.vectors);
+        let vectors = Vectors::decode(vector_table);
         let mut example_vectors = Vec::with_capacity(entries.len());
         for entry in &mut entries {
             let analyzer = analyzers
@@ -171,10 +201,10 @@ impl SearchIndex {
             entry_counts,
             vocabulary,
             synonyms: analysed_synonyms(kb),
-            expansion: bundle.expansion.clone(),
+            expansion,
             vectors,
             example_vectors,
-            classifier: bundle.classifier.clone(),
+            classifier,
             analyzers: RefCell::new(analyzers),
             default_lang: kb.settings.default_lang.clone(),
             features: Features::default(),
