@@ -30,6 +30,16 @@ pub struct Reply {
     pub follow_up: Option<FollowUp>,
 }
 
+impl Reply {
+    /// An empty reply the engine is sure of, for an action to fill in.
+    pub(super) fn sure() -> Self {
+        Reply {
+            sure: true,
+            ..Reply::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Suggestion {
     pub id: String,

@@ -4,12 +4,10 @@
 pub mod classifier;
 mod entries;
 pub mod expansion;
-mod explain;
 mod matcher;
 mod postings;
 pub mod schema;
 pub mod vectors;
 
 pub use entries::{Entry, EntryKind, entries, languages};
-pub use explain::{Explanation, WordMatch};
-pub use matcher::{Features, Match, SearchIndex};
+pub use matcher::{Explanation, Features, Match, SearchIndex, WordMatch};

@@ -5,9 +5,10 @@
 
 use std::collections::HashSet;
 
-use super::matcher::{SearchIndex, Via};
-use super::vectors;
+use super::SearchIndex;
+use super::expand::Via;
 use crate::analysis;
+use crate::search::vectors;
 
 /// One searched word and where the entry has it.
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ pub struct Explanation {
     pub closest_in_meaning: Option<(String, f32)>,
     /// What the classifier learned from the example questions says: its probability
     /// for this entry and what that rests on.
-    pub learned: Option<(f32, super::classifier::Parts)>,
+    pub learned: Option<(f32, crate::search::classifier::Parts)>,
 }
 
 impl SearchIndex {
@@ -83,7 +84,7 @@ impl SearchIndex {
                     .filter(|w| set.contains(&w.term))
                     .map(|w| w.term.clone())
                     .collect();
-                let weight: f32 = shared.iter().map(|t| self.idf(t, &lang)).sum();
+                let weight: f32 = shared.iter().map(|t| self.stats.idf(t, &lang)).sum();
                 (weight, q, shared)
             })
             .filter(|(weight, _, _)| *weight > 0.0)

@@ -1,0 +1,36 @@
+//! Sentence vectors of questions (English): the average of their words' vectors, for
+//! closeness in meaning to the entries' example questions.
+
+use super::SearchIndex;
+use super::expand::{Via, Weighted};
+use crate::analysis;
+
+impl SearchIndex {
+    /// An English example question's sentence vector, as opening computes them.
+    pub(super) fn example_vector(&self, question: &str) -> Option<Vec<f32>> {
+        self.vectors
+            .of_text(&mut analysis::analyzer("en"), question)
+    }
+
+    /// The question's sentence vector: its words, or for a word the KB does not use,
+    /// the KB words of similar meaning standing in for it.
+    pub(super) fn question_vector(&self, weighted: &[Weighted], lang: &str) -> Option<Vec<f32>> {
+        if !self.features.vectors || lang != "en" {
+            return None;
+        }
+        let words = weighted
+            .iter()
+            .filter(|w| w.via == Via::Asked)
+            .flat_map(|w| {
+                let own = self.vectors.contains(&w.term);
+                let stand_ins = self
+                    .expansion
+                    .neighbours(lang, &w.term)
+                    .filter(move |_| !own);
+                own.then_some((w.term.as_str(), 1.0))
+                    .into_iter()
+                    .chain(stand_ins)
+            });
+        self.vectors.sentence(words)
+    }
+}
