@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand};
 
 use deflect_compile::{self as compile, Compiled};
 use deflect_engine::Engine;
-use deflect_engine::search::SearchIndex;
+use deflect_engine::search::{Explanation, SearchIndex};
 use deflect_server::{self as inbox, InboxOptions, Store};
 
 mod site;
@@ -348,56 +348,61 @@ fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {
             m.score,
             m.confidence
         );
-        let Some(why) = index.explain(question, lang, &m.id) else {
-            continue;
-        };
-        let words: Vec<String> = why
-            .words
-            .iter()
-            .filter(|w| !w.fields.is_empty())
-            .map(|w| {
-                let via = if w.via == "asked" {
-                    String::new()
-                } else {
-                    format!(" ({})", w.via)
-                };
-                format!("{}{via} in {}", w.term, w.fields.join("+"))
-            })
-            .collect();
-        let missing: Vec<&str> = why
-            .words
-            .iter()
-            .filter(|w| w.fields.is_empty() && w.via == "asked")
-            .filter(|w| {
-                let stand_in = format!("\"{}\"", w.term);
-                !why.words
-                    .iter()
-                    .any(|o| !o.fields.is_empty() && o.via.contains(&stand_in))
-            })
-            .map(|w| w.term.as_str())
-            .collect();
-        println!("      matched: {}", or_none(&words.join("; ")));
-        if !missing.is_empty() {
-            println!("      not in this entry: {}", missing.join(", "));
-        }
-        if let Some((q, shared)) = why.best_question {
-            println!("      best question: {q:?} (shares {})", shared.join(", "));
-        }
-        if let Some((q, similarity)) = why.closest_in_meaning {
-            println!("      closest in meaning: {q:?} (similarity {similarity:.2})");
-        }
-        if let Some((probability, parts)) = why.learned {
-            println!(
-                "      learned from the example questions: {:.0}% (words {:+.2}, word pieces {:+.2}, word pairs {:+.2}, meaning {:+.2})",
-                100.0 * probability,
-                parts.words,
-                parts.pieces,
-                parts.pairs,
-                parts.meaning
-            );
+        if let Some(why) = index.explain(question, lang, &m.id) {
+            print_explanation(&why);
         }
     }
     Ok(())
+}
+
+/// Why an entry matched, for `deflect ask`: the words found where, the words it lacks,
+/// its closest example questions and the classifier's say.
+fn print_explanation(why: &Explanation) {
+    let words: Vec<String> = why
+        .words
+        .iter()
+        .filter(|w| !w.fields.is_empty())
+        .map(|w| {
+            let via = if w.via == "asked" {
+                String::new()
+            } else {
+                format!(" ({})", w.via)
+            };
+            format!("{}{via} in {}", w.term, w.fields.join("+"))
+        })
+        .collect();
+    let missing: Vec<&str> = why
+        .words
+        .iter()
+        .filter(|w| w.fields.is_empty() && w.via == "asked")
+        .filter(|w| {
+            let stand_in = format!("\"{}\"", w.term);
+            !why.words
+                .iter()
+                .any(|o| !o.fields.is_empty() && o.via.contains(&stand_in))
+        })
+        .map(|w| w.term.as_str())
+        .collect();
+    println!("      matched: {}", or_none(&words.join("; ")));
+    if !missing.is_empty() {
+        println!("      not in this entry: {}", missing.join(", "));
+    }
+    if let Some((q, shared)) = &why.best_question {
+        println!("      best question: {q:?} (shares {})", shared.join(", "));
+    }
+    if let Some((q, similarity)) = &why.closest_in_meaning {
+        println!("      closest in meaning: {q:?} (similarity {similarity:.2})");
+    }
+    if let Some((probability, parts)) = &why.learned {
+        println!(
+            "      learned from the example questions: {:.0}% (words {:+.2}, word pieces {:+.2}, word pairs {:+.2}, meaning {:+.2})",
+            100.0 * probability,
+            parts.words,
+            parts.pieces,
+            parts.pairs,
+            parts.meaning
+        );
+    }
 }
 
 fn or_none(s: &str) -> &str {

@@ -38,7 +38,48 @@ pub struct Parsed {
     pub flow_line: usize,
 }
 
+/// Parses and checks one article file; `None` (with the reasons in `errors`) if it has
+/// mistakes.
 pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Option<Parsed> {
+    let (front, body) = split_front_matter(file, errors)?;
+    let fm: FrontMatter = front.parse_toml().map_err(|e| errors.push(e)).ok()?;
+    let before = errors.len();
+    let lang = check_front_matter(&fm, &front, default_lang, errors);
+    if body.trim().is_empty() {
+        errors.push(file.error_at(None, "the article has no body after its front matter"));
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let line_of = |s: &Option<Spanned<String>>| {
+        s.as_ref()
+            .map(|s| front.line_at(s.span().start))
+            .unwrap_or(1)
+    };
+    Some(Parsed {
+        id_line: front.line_at(fm.id.span().start),
+        issue_type_line: line_of(&fm.issue_type),
+        flow_line: line_of(&fm.flow),
+        article: Article {
+            id: fm.id.into_inner(),
+            title: fm.title.into_inner(),
+            category: fm.category.into_inner(),
+            tags: fm.tags,
+            questions: fm.questions.into_inner(),
+            keywords: fm.keywords,
+            issue_type: fm.issue_type.map(Spanned::into_inner),
+            flow: fm.flow.map(Spanned::into_inner),
+            url: fm.url,
+            lang,
+            html: markdown::to_safe_html(&body),
+            body_text: markdown::to_plain_text(&body),
+        },
+    })
+}
+
+/// The front matter (as a source of its own, lines counted from the file's) and the
+/// Markdown body after it.
+fn split_front_matter(file: &Source, errors: &mut Vec<KbError>) -> Option<(Source, String)> {
     let text = file.text.replace("\r\n", "\n");
     let Some(rest) = text.strip_prefix(FENCE).and_then(|r| r.strip_prefix('\n')) else {
         errors.push(file.error_at(
@@ -59,10 +100,17 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
         text: rest[..end + 1].to_string(),
         line_offset: 1,
     };
-    let body = rest[end + 4..].trim_start_matches(['\n', '+']);
-    let fm: FrontMatter = front.parse_toml().map_err(|e| errors.push(e)).ok()?;
-    let before = errors.len();
+    let body = rest[end + 4..].trim_start_matches(['\n', '+']).to_string();
+    Some((front, body))
+}
 
+/// Checks the front matter's values; returns the article's language.
+fn check_front_matter(
+    fm: &FrontMatter,
+    front: &Source,
+    default_lang: &str,
+    errors: &mut Vec<KbError>,
+) -> String {
     let id = fm.id.get_ref();
     if !is_valid_id(id) {
         errors.push(front.error_at(
@@ -98,34 +146,5 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
         let span = fm.lang.as_ref().map(|l| l.span());
         errors.push(front.error_at(span, format!("lang `{lang}` is not a supported language")));
     }
-    if body.trim().is_empty() {
-        errors.push(file.error_at(None, "the article has no body after its front matter"));
-    }
-    if errors.len() > before {
-        return None;
-    }
-    let line_of = |s: &Option<Spanned<String>>| {
-        s.as_ref()
-            .map(|s| front.line_at(s.span().start))
-            .unwrap_or(1)
-    };
-    Some(Parsed {
-        id_line: front.line_at(fm.id.span().start),
-        issue_type_line: line_of(&fm.issue_type),
-        flow_line: line_of(&fm.flow),
-        article: Article {
-            id: fm.id.into_inner(),
-            title: fm.title.into_inner(),
-            category: fm.category.into_inner(),
-            tags: fm.tags,
-            questions: fm.questions.into_inner(),
-            keywords: fm.keywords,
-            issue_type: fm.issue_type.map(Spanned::into_inner),
-            flow: fm.flow.map(Spanned::into_inner),
-            url: fm.url,
-            lang,
-            html: markdown::to_safe_html(body),
-            body_text: markdown::to_plain_text(body),
-        },
-    })
+    lang
 }

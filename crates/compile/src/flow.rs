@@ -59,6 +59,8 @@ pub struct Parsed {
     pub references: Vec<Reference>,
 }
 
+/// Parses and checks one flow file; `None` (with the reasons in `errors`) if it is
+/// not a flow a visitor can walk.
 pub fn parse(source: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Option<Parsed> {
     let raw: RawFlow = source.parse_toml().map_err(|e| errors.push(e)).ok()?;
     let before = errors.len();
@@ -82,104 +84,10 @@ pub fn parse(source: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> 
     let mut step_lines: HashMap<String, usize> = HashMap::new();
     let mut steps = Vec::new();
     for spanned in raw.steps {
-        let span = spanned.span();
-        let line = source.line_at(span.start);
-        let raw_step = spanned.into_inner();
-        let id = raw_step.id.get_ref().clone();
-        if step_lines
-            .insert(id.clone(), source.line_at(raw_step.id.span().start))
-            .is_some()
-        {
-            errors.push(source.error_at(
-                Some(raw_step.id.span()),
-                format!("step id `{id}` is used twice"),
-            ));
-        }
-        let input = match (raw_step.choices, raw_step.checklist, raw_step.then) {
-            (Some(choices), None, None) if !choices.is_empty() => {
-                let mut out = Vec::new();
-                for choice in choices {
-                    let line = source.line_at(choice.span().start);
-                    let choice = choice.into_inner();
-                    let Some(label) = choice.label.clone().filter(|l| !l.trim().is_empty()) else {
-                        errors.push(source.error_at(
-                            Some(span.clone()),
-                            format!("a choice of step `{id}` has no label"),
-                        ));
-                        continue;
-                    };
-                    if let Some(outcome) = outcome(choice, source, line, &mut references, errors) {
-                        out.push(Choice { label, outcome });
-                    }
-                }
-                StepInput::Choices(out)
-            }
-            (None, Some(checklist), Some(then)) => {
-                references.push(Reference {
-                    kind: "checklist",
-                    id: checklist.get_ref().clone(),
-                    line: source.line_at(checklist.span().start),
-                });
-                let then_line = source.line_at(then.span().start);
-                let Some(then) = outcome(
-                    then.into_inner(),
-                    source,
-                    then_line,
-                    &mut references,
-                    errors,
-                ) else {
-                    continue;
-                };
-                StepInput::Checklist {
-                    checklist: checklist.into_inner(),
-                    then,
-                }
-            }
-            _ => {
-                errors.push(source.error_at(
-                    Some(span),
-                    format!(
-                        "step `{id}` needs either `choices = [...]` or both `checklist` and `then`"
-                    ),
-                ));
-                continue;
-            }
-        };
-        let prompt_html = super::markdown::to_safe_inline_html(&raw_step.prompt);
-        let prompt = super::markdown::to_plain_text(&raw_step.prompt)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        steps.push((
-            line,
-            Step {
-                id,
-                prompt,
-                prompt_html,
-                input,
-            },
-        ));
+        let step = parse_step(spanned, source, &mut step_lines, &mut references, errors);
+        steps.extend(step);
     }
-    if !step_lines.contains_key(raw.start.get_ref()) {
-        errors.push(source.error_at(
-            Some(raw.start.span()),
-            format!("start step `{}` does not exist", raw.start.get_ref()),
-        ));
-    }
-    for (line, step) in &steps {
-        for target in gotos(&step.input) {
-            if !step_lines.contains_key(target) {
-                errors.push(KbError {
-                    file: source.path.clone(),
-                    line: *line,
-                    message: format!(
-                        "step `{}` goes to `{target}`, which does not exist",
-                        step.id
-                    ),
-                });
-            }
-        }
-    }
+    check_targets_exist(source, &raw.start, &steps, &step_lines, errors);
     if errors.len() > before {
         return None;
     }
@@ -199,6 +107,128 @@ pub fn parse(source: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> 
         flow,
         references,
     })
+}
+
+/// One step with the line it starts on; its id is recorded in `step_lines` (a second
+/// step of the same id is an error) even when the rest of it is wrong.
+fn parse_step(
+    spanned: Spanned<RawStep>,
+    source: &Source,
+    step_lines: &mut HashMap<String, usize>,
+    references: &mut Vec<Reference>,
+    errors: &mut Vec<KbError>,
+) -> Option<(usize, Step)> {
+    let span = spanned.span();
+    let line = source.line_at(span.start);
+    let raw_step = spanned.into_inner();
+    let id = raw_step.id.get_ref().clone();
+    if step_lines
+        .insert(id.clone(), source.line_at(raw_step.id.span().start))
+        .is_some()
+    {
+        errors.push(source.error_at(
+            Some(raw_step.id.span()),
+            format!("step id `{id}` is used twice"),
+        ));
+    }
+    let input = match (raw_step.choices, raw_step.checklist, raw_step.then) {
+        (Some(choices), None, None) if !choices.is_empty() => {
+            let choices = parse_choices(choices, &id, &span, source, references, errors);
+            StepInput::Choices(choices)
+        }
+        (None, Some(checklist), Some(then)) => {
+            references.push(Reference {
+                kind: "checklist",
+                id: checklist.get_ref().clone(),
+                line: source.line_at(checklist.span().start),
+            });
+            let then_line = source.line_at(then.span().start);
+            let then = outcome(then.into_inner(), source, then_line, references, errors)?;
+            StepInput::Checklist {
+                checklist: checklist.into_inner(),
+                then,
+            }
+        }
+        _ => {
+            errors.push(source.error_at(
+                Some(span),
+                format!(
+                    "step `{id}` needs either `choices = [...]` or both `checklist` and `then`"
+                ),
+            ));
+            return None;
+        }
+    };
+    let prompt_html = super::markdown::to_safe_inline_html(&raw_step.prompt);
+    let prompt = super::markdown::to_plain_text(&raw_step.prompt)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let step = Step {
+        id,
+        prompt,
+        prompt_html,
+        input,
+    };
+    Some((line, step))
+}
+
+/// A step's choices, each with a label and exactly one outcome; the wrong ones are
+/// reported and left out.
+fn parse_choices(
+    choices: Vec<Spanned<RawOutcome>>,
+    step_id: &str,
+    step_span: &std::ops::Range<usize>,
+    source: &Source,
+    references: &mut Vec<Reference>,
+    errors: &mut Vec<KbError>,
+) -> Vec<Choice> {
+    let mut out = Vec::new();
+    for choice in choices {
+        let line = source.line_at(choice.span().start);
+        let choice = choice.into_inner();
+        let Some(label) = choice.label.clone().filter(|l| !l.trim().is_empty()) else {
+            errors.push(source.error_at(
+                Some(step_span.clone()),
+                format!("a choice of step `{step_id}` has no label"),
+            ));
+            continue;
+        };
+        if let Some(outcome) = outcome(choice, source, line, references, errors) {
+            out.push(Choice { label, outcome });
+        }
+    }
+    out
+}
+
+/// The start step and every `goto` name a step of this flow.
+fn check_targets_exist(
+    source: &Source,
+    start: &Spanned<String>,
+    steps: &[(usize, Step)],
+    step_lines: &HashMap<String, usize>,
+    errors: &mut Vec<KbError>,
+) {
+    if !step_lines.contains_key(start.get_ref()) {
+        errors.push(source.error_at(
+            Some(start.span()),
+            format!("start step `{}` does not exist", start.get_ref()),
+        ));
+    }
+    for (line, step) in steps {
+        for target in gotos(&step.input) {
+            if !step_lines.contains_key(target) {
+                errors.push(KbError {
+                    file: source.path.clone(),
+                    line: *line,
+                    message: format!(
+                        "step `{}` goes to `{target}`, which does not exist",
+                        step.id
+                    ),
+                });
+            }
+        }
+    }
 }
 
 fn outcome(

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use deflect_engine::model::Kb;
+use deflect_engine::model::{Checklist, Kb, RuleSet, Settings, SynonymGroup};
 use sha2::{Digest, Sha256};
 
 use crate::error::{KbError, KbErrors};
@@ -27,165 +27,245 @@ pub struct Compiled {
 
 /// Reads every file of the knowledge base in `dir` and checks it whole.
 pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
-    let mut errors = Vec::new();
-    let read = |name: &str, errors: &mut Vec<KbError>| read_path(&dir.join(name), errors);
-    // An optional file that is absent is no error.
-    let read_optional = |name: &str, errors: &mut Vec<KbError>| {
-        let path = dir.join(name);
-        path.exists().then(|| read_path(&path, errors)).flatten()
-    };
-    let mut hasher = Sha256::new();
-    let mut hash_source = |s: &Source| {
-        hasher.update(
-            s.path
-                .strip_prefix(dir)
-                .unwrap_or(&s.path)
-                .to_string_lossy()
-                .as_bytes(),
-        );
-        hasher.update([0]);
-        hasher.update(s.text.as_bytes());
-    };
-
-    let settings_src = read("settings.toml", &mut errors);
-    let settings = settings_src
+    let mut reader = Reader::new(dir);
+    let top = reader.top_level_files();
+    check_no_stray_files(dir, &mut reader.errors);
+    let errors_before_entries = reader.errors.len();
+    let default_lang = top
+        .settings
         .as_ref()
-        .and_then(|s| settings::parse(s, &mut errors));
-    let default_lang = settings
-        .as_ref()
-        .map(|s| s.default_lang.clone())
-        .unwrap_or_else(|| "en".into());
-    let rules_src = read("rules.toml", &mut errors);
-    let rules = rules_src
-        .as_ref()
-        .and_then(|s| rules::parse(s, &mut errors));
-    let checklists_src = read("checklists.toml", &mut errors);
-    let checklists = checklists_src
-        .as_ref()
-        .map(|s| checklist::parse(s, &mut errors))
-        .unwrap_or_default();
-    let rule_cases_path = dir.join("rule-tests.toml");
-    let cases_src = read_optional("rule-tests.toml", &mut errors);
-    let rule_cases = cases_src
-        .as_ref()
-        .map(|s| rule_tests::parse(s, &mut errors))
-        .unwrap_or_default();
-    let matching_cases_path = dir.join("matching-tests.toml");
-    let matching_cases = read_optional("matching-tests.toml", &mut errors)
-        .map(|s| matching_tests::parse(&s, &mut errors))
-        .unwrap_or_default();
-    let synonyms_src = read_optional("synonyms.toml", &mut errors);
-    let synonyms = synonyms_src
-        .as_ref()
-        .map(|s| synonyms::parse(s, &mut errors))
-        .unwrap_or_default();
-    for s in [
-        &settings_src,
-        &rules_src,
-        &checklists_src,
-        &cases_src,
-        &synonyms_src,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        hash_source(s);
-    }
-    check_no_stray_files(dir, &mut errors);
-
-    let errors_before_entries = errors.len();
-    let mut articles = Vec::new();
-    for path in files_with_extension(&dir.join("articles"), "md", &mut errors) {
-        let Some(src) = read_path(&path, &mut errors) else {
-            continue;
-        };
-        hash_source(&src);
-        if let Some(parsed) = article::parse(&src, &default_lang, &mut errors) {
-            articles.push((path, parsed));
-        }
-    }
-    let mut flows = Vec::new();
-    for path in files_with_extension(&dir.join("flows"), "toml", &mut errors) {
-        let Some(src) = read_path(&path, &mut errors) else {
-            continue;
-        };
-        hash_source(&src);
-        if let Some(parsed) = flow::parse(&src, &default_lang, &mut errors) {
-            flows.push((path, parsed));
-        }
-    }
-
-    // Cross-references, now that everything is read.
-    let every_entry_read = errors.len() == errors_before_entries;
-    let mut ids: HashMap<String, (PathBuf, usize)> = HashMap::new();
-    let mut claim = |id: &str, file: &Path, line: usize, errors: &mut Vec<KbError>| {
-        if let Some((first, first_line)) = ids.get(id) {
-            errors.push(KbError {
-                file: file.to_path_buf(),
-                line,
-                message: format!(
-                    "id `{id}` is already used by {}:{first_line}",
-                    first.display()
-                ),
-            });
-        } else {
-            ids.insert(id.to_string(), (file.to_path_buf(), line));
-        }
-    };
-    for (path, a) in &articles {
-        claim(&a.article.id, path, a.id_line, &mut errors);
-    }
-    for (path, f) in &flows {
-        claim(&f.flow.id, path, f.id_line, &mut errors);
-    }
-    let article_ids: Vec<&str> = articles
-        .iter()
-        .map(|(_, a)| a.article.id.as_str())
-        .collect();
-    let flow_ids: Vec<&str> = flows.iter().map(|(_, f)| f.flow.id.as_str()).collect();
-    let checklist_ids: Vec<&str> = checklists.iter().map(|c| c.id.as_str()).collect();
-    let known = |kind: &str, id: &str| match kind {
-        "article" => article_ids.contains(&id),
-        "flow" => flow_ids.contains(&id),
-        _ => checklist_ids.contains(&id),
-    };
-    for (path, a) in &articles {
-        if let Some(flow) = &a.article.flow
-            && !known("flow", flow)
-        {
-            errors.push(KbError {
-                file: path.clone(),
-                line: a.flow_line,
-                message: format!("flow `{flow}` does not exist (files in kb/flows/)"),
-            });
-        }
-        if let Some(issue_type) = &a.article.issue_type
-            && !known("checklist", issue_type)
-        {
-            errors.push(KbError {
-                file: path.clone(),
-                line: a.issue_type_line,
-                message: format!("issue_type `{issue_type}` has no checklist in checklists.toml"),
-            });
-        }
-    }
+        .map_or_else(|| "en".to_string(), |s| s.default_lang.clone());
+    let articles = reader.entries("articles", "md", |src, errors| {
+        article::parse(src, &default_lang, errors)
+    });
+    let flows = reader.entries("flows", "toml", |src, errors| {
+        flow::parse(src, &default_lang, errors)
+    });
     // An article that could not be read would make every case about it a second,
     // misleading error.
-    for located in matching_cases.iter().filter(|_| every_entry_read) {
-        if let Some(id) = &located.case.expect
-            && !known("article", id)
-            && !known("flow", id)
-        {
-            errors.push(KbError {
-                file: matching_cases_path.clone(),
-                line: located.line,
-                message: format!("matching case: no article or flow has the id `{id}`"),
-            });
+    let every_entry_read = reader.errors.len() == errors_before_entries;
+    let Reader {
+        mut errors, hasher, ..
+    } = reader;
+    let entries = Entries {
+        articles: &articles,
+        flows: &flows,
+        checklists: &top.checklists,
+    };
+    entries.check_unique_ids(&mut errors);
+    entries.check_article_references(&mut errors);
+    if every_entry_read {
+        entries.check_matching_cases(&top.matching_cases, &top.matching_cases_path, &mut errors);
+    }
+    entries.check_flow_references(&mut errors);
+    let (true, Some(settings), Some(rules)) = (errors.is_empty(), top.settings, top.rules) else {
+        return Err(KbErrors(errors));
+    };
+    let kb = Kb {
+        version: version_of(hasher),
+        settings,
+        articles: articles.into_iter().map(|(_, a)| a.article).collect(),
+        flows: flows.into_iter().map(|(_, f)| f.flow).collect(),
+        rules,
+        checklists: top.checklists,
+        synonyms: top.synonyms,
+    };
+    Ok(Compiled {
+        kb,
+        rule_cases: top.rule_cases,
+        rule_cases_path: top.rule_cases_path,
+        matching_cases: top.matching_cases,
+        matching_cases_path: top.matching_cases_path,
+    })
+}
+
+/// The KB's version: the first bytes of the hash of its files, names and contents.
+fn version_of(hasher: Sha256) -> String {
+    let digest = hasher.finalize();
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The files at the top of `kb/`, parsed (`None` or empty where they had mistakes).
+struct TopLevel {
+    settings: Option<Settings>,
+    rules: Option<RuleSet>,
+    checklists: Vec<Checklist>,
+    rule_cases: Vec<LocatedCase>,
+    rule_cases_path: PathBuf,
+    matching_cases: Vec<LocatedMatchingCase>,
+    matching_cases_path: PathBuf,
+    synonyms: Vec<SynonymGroup>,
+}
+
+/// Reads one `kb/` folder's files, collecting every mistake, and hashes what the KB's
+/// version is computed from.
+struct Reader<'a> {
+    dir: &'a Path,
+    errors: Vec<KbError>,
+    hasher: Sha256,
+}
+
+impl<'a> Reader<'a> {
+    fn new(dir: &'a Path) -> Self {
+        Reader {
+            dir,
+            errors: Vec::new(),
+            hasher: Sha256::new(),
         }
     }
-    for (path, f) in &flows {
-        for r in &f.references {
-            if !known(r.kind, &r.id) {
+
+    /// Reads and parses the top-level files, in the order their mistakes are reported.
+    /// Matching cases do not change what visitors get, so they are not hashed.
+    fn top_level_files(&mut self) -> TopLevel {
+        let settings = self
+            .read("settings.toml", true)
+            .and_then(|s| settings::parse(&s, &mut self.errors));
+        let rules = self
+            .read("rules.toml", true)
+            .and_then(|s| rules::parse(&s, &mut self.errors));
+        let checklists = self
+            .read("checklists.toml", true)
+            .map(|s| checklist::parse(&s, &mut self.errors))
+            .unwrap_or_default();
+        let rule_cases = self
+            .read("rule-tests.toml", false)
+            .map(|s| rule_tests::parse(&s, &mut self.errors))
+            .unwrap_or_default();
+        let matching_cases = self
+            .read_unhashed("matching-tests.toml", false)
+            .map(|s| matching_tests::parse(&s, &mut self.errors))
+            .unwrap_or_default();
+        let synonyms = self
+            .read("synonyms.toml", false)
+            .map(|s| synonyms::parse(&s, &mut self.errors))
+            .unwrap_or_default();
+        TopLevel {
+            settings,
+            rules,
+            checklists,
+            rule_cases,
+            rule_cases_path: self.dir.join("rule-tests.toml"),
+            matching_cases,
+            matching_cases_path: self.dir.join("matching-tests.toml"),
+            synonyms,
+        }
+    }
+
+    /// Reads `name` and adds it to the version hash. An optional file that is absent
+    /// is no error.
+    fn read(&mut self, name: &str, required: bool) -> Option<Source> {
+        let source = self.read_unhashed(name, required)?;
+        self.hash(&source);
+        Some(source)
+    }
+
+    fn read_unhashed(&mut self, name: &str, required: bool) -> Option<Source> {
+        let path = self.dir.join(name);
+        if !required && !path.exists() {
+            return None;
+        }
+        read_path(&path, &mut self.errors)
+    }
+
+    fn hash(&mut self, source: &Source) {
+        let name = source.path.strip_prefix(self.dir).unwrap_or(&source.path);
+        self.hasher.update(name.to_string_lossy().as_bytes());
+        self.hasher.update([0]);
+        self.hasher.update(source.text.as_bytes());
+    }
+
+    /// Every file of `folder` with `extension`, read, hashed and parsed.
+    fn entries<T>(
+        &mut self,
+        folder: &str,
+        extension: &str,
+        parse: impl Fn(&Source, &mut Vec<KbError>) -> Option<T>,
+    ) -> Vec<(PathBuf, T)> {
+        let mut parsed = Vec::new();
+        for path in files_with_extension(&self.dir.join(folder), extension, &mut self.errors) {
+            let Some(source) = read_path(&path, &mut self.errors) else {
+                continue;
+            };
+            self.hash(&source);
+            if let Some(entry) = parse(&source, &mut self.errors) {
+                parsed.push((path, entry));
+            }
+        }
+        parsed
+    }
+}
+
+/// The articles, flows and checklists read, for the checks across files.
+struct Entries<'a> {
+    articles: &'a [(PathBuf, article::Parsed)],
+    flows: &'a [(PathBuf, flow::Parsed)],
+    checklists: &'a [Checklist],
+}
+
+impl Entries<'_> {
+    /// Articles and flows share one id space: a question's answer is named by id.
+    fn check_unique_ids(&self, errors: &mut Vec<KbError>) {
+        let mut ids: HashMap<&str, (&Path, usize)> = HashMap::new();
+        let articles = self
+            .articles
+            .iter()
+            .map(|(p, a)| (&a.article.id, p, a.id_line));
+        let flows = self.flows.iter().map(|(p, f)| (&f.flow.id, p, f.id_line));
+        for (id, file, line) in articles.chain(flows) {
+            if let Some((first, first_line)) = ids.get(id.as_str()) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line,
+                    message: format!(
+                        "id `{id}` is already used by {}:{first_line}",
+                        first.display()
+                    ),
+                });
+            } else {
+                ids.insert(id, (file, line));
+            }
+        }
+    }
+
+    /// Whether an article, flow or checklist of that id exists.
+    fn knows(&self, kind: &str, id: &str) -> bool {
+        match kind {
+            "article" => self.articles.iter().any(|(_, a)| a.article.id == id),
+            "flow" => self.flows.iter().any(|(_, f)| f.flow.id == id),
+            _ => self.checklists.iter().any(|c| c.id == id),
+        }
+    }
+
+    /// Every flow and checklist an article names exists.
+    fn check_article_references(&self, errors: &mut Vec<KbError>) {
+        for (path, a) in self.articles {
+            if let Some(flow) = &a.article.flow
+                && !self.knows("flow", flow)
+            {
+                errors.push(KbError {
+                    file: path.clone(),
+                    line: a.flow_line,
+                    message: format!("flow `{flow}` does not exist (files in kb/flows/)"),
+                });
+            }
+            if let Some(issue_type) = &a.article.issue_type
+                && !self.knows("checklist", issue_type)
+            {
+                errors.push(KbError {
+                    file: path.clone(),
+                    line: a.issue_type_line,
+                    message: format!(
+                        "issue_type `{issue_type}` has no checklist in checklists.toml"
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Every article, flow, step and checklist a flow names exists.
+    fn check_flow_references(&self, errors: &mut Vec<KbError>) {
+        for (path, f) in self.flows {
+            for r in f.references.iter().filter(|r| !self.knows(r.kind, &r.id)) {
                 errors.push(KbError {
                     file: path.clone(),
                     line: r.line,
@@ -195,30 +275,26 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         }
     }
 
-    if !errors.is_empty() {
-        return Err(KbErrors(errors));
+    /// Every matching case expects an article or flow that exists.
+    fn check_matching_cases(
+        &self,
+        cases: &[LocatedMatchingCase],
+        path: &Path,
+        errors: &mut Vec<KbError>,
+    ) {
+        for located in cases {
+            if let Some(id) = &located.case.expect
+                && !self.knows("article", id)
+                && !self.knows("flow", id)
+            {
+                errors.push(KbError {
+                    file: path.to_path_buf(),
+                    line: located.line,
+                    message: format!("matching case: no article or flow has the id `{id}`"),
+                });
+            }
+        }
     }
-    let (Some(settings), Some(rules)) = (settings, rules) else {
-        return Err(KbErrors(errors));
-    };
-    let digest = hasher.finalize();
-    let version: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-    let kb = Kb {
-        version,
-        settings,
-        articles: articles.into_iter().map(|(_, a)| a.article).collect(),
-        flows: flows.into_iter().map(|(_, f)| f.flow).collect(),
-        rules,
-        checklists,
-        synonyms,
-    };
-    Ok(Compiled {
-        kb,
-        rule_cases,
-        rule_cases_path,
-        matching_cases,
-        matching_cases_path,
-    })
 }
 
 fn read_path(path: &Path, errors: &mut Vec<KbError>) -> Option<Source> {

@@ -1,8 +1,10 @@
 //! `kb/rules.toml`: escalation rules and routing.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use serde::Deserialize;
+use tantivy::tokenizer::TextAnalyzer;
 use toml::Spanned;
 
 use super::source::{Source, is_valid_id};
@@ -52,51 +54,20 @@ struct RawRoute {
     self_service_first: bool,
 }
 
+/// Parses and checks `kb/rules.toml`; `None` if it is not valid TOML of that shape.
 pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
     let raw: RawRules = source.parse_toml().map_err(|e| errors.push(e)).ok()?;
-    let mut seen = HashSet::new();
-    let mut analyzer = deflect_engine::analysis::analyzer("en");
-    let mut check_phrases = |phrases: &[String],
-                             span: &std::ops::Range<usize>,
-                             errors: &mut Vec<KbError>| {
-        for phrase in phrases {
-            if deflect_engine::analysis::terms(&mut analyzer, phrase, "en").is_empty() {
-                errors.push(source.error_at(Some(span.clone()), format!("phrase `{phrase}` has no words left after removing common words; it could never match")));
-            }
-        }
+    let mut phrases = PhraseCheck {
+        source,
+        analyzer: deflect_engine::analysis::analyzer("en"),
     };
+    let mut seen = HashSet::new();
     let mut escalate = Vec::new();
     for spanned in raw.escalate {
         let span = spanned.span();
         let rule = spanned.into_inner();
-        if !is_valid_id(&rule.id) {
-            errors.push(source.error_at(
-                Some(span.clone()),
-                format!(
-                    "rule id `{}` must be lowercase letters, digits and dashes",
-                    rule.id
-                ),
-            ));
-        }
-        if !seen.insert(rule.id.clone()) {
-            errors.push(source.error_at(
-                Some(span.clone()),
-                format!("rule id `{}` is used twice", rule.id),
-            ));
-        }
-        if rule.phrases.is_empty() && rule.tiers.is_empty() {
-            errors.push(source.error_at(
-                Some(span.clone()),
-                format!("rule `{}` needs `phrases` or `tiers`", rule.id),
-            ));
-        }
-        if rule.after_troubleshooting && rule.phrases.is_empty() {
-            errors.push(source.error_at(
-                Some(span.clone()),
-                format!("rule `{}`: after_troubleshooting needs phrases", rule.id),
-            ));
-        }
-        check_phrases(&rule.phrases, &span, errors);
+        check_rule(&rule, &span, &mut seen, source, errors);
+        phrases.check(&rule.phrases, &span, errors);
         escalate.push(EscalationRule {
             id: rule.id,
             reason: rule.reason,
@@ -119,7 +90,7 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
                     format!("route to `{}` needs at least one tag", route.queue),
                 ));
             }
-            check_phrases(&route.review_phrases, &span, errors);
+            phrases.check(&route.review_phrases, &span, errors);
             Route {
                 tags: route.tags,
                 queue: route.queue,
@@ -136,4 +107,55 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
             routes,
         },
     })
+}
+
+/// A rule's id is well-formed and unique, and it has something to fire on.
+fn check_rule(
+    rule: &RawRule,
+    span: &Range<usize>,
+    seen: &mut HashSet<String>,
+    source: &Source,
+    errors: &mut Vec<KbError>,
+) {
+    let mut problem = |message: String| errors.push(source.error_at(Some(span.clone()), message));
+    if !is_valid_id(&rule.id) {
+        problem(format!(
+            "rule id `{}` must be lowercase letters, digits and dashes",
+            rule.id
+        ));
+    }
+    if !seen.insert(rule.id.clone()) {
+        problem(format!("rule id `{}` is used twice", rule.id));
+    }
+    if rule.phrases.is_empty() && rule.tiers.is_empty() {
+        problem(format!("rule `{}` needs `phrases` or `tiers`", rule.id));
+    }
+    if rule.after_troubleshooting && rule.phrases.is_empty() {
+        problem(format!(
+            "rule `{}`: after_troubleshooting needs phrases",
+            rule.id
+        ));
+    }
+}
+
+/// Phrases are matched by their analysed words; one made only of common words could
+/// never match.
+struct PhraseCheck<'a> {
+    source: &'a Source,
+    analyzer: TextAnalyzer,
+}
+
+impl PhraseCheck<'_> {
+    fn check(&mut self, phrases: &[String], span: &Range<usize>, errors: &mut Vec<KbError>) {
+        for phrase in phrases {
+            if deflect_engine::analysis::terms(&mut self.analyzer, phrase, "en").is_empty() {
+                errors.push(self.source.error_at(
+                    Some(span.clone()),
+                    format!(
+                        "phrase `{phrase}` has no words left after removing common words; it could never match"
+                    ),
+                ));
+            }
+        }
+    }
 }
