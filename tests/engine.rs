@@ -194,8 +194,12 @@ fn chargeback_hands_off_with_full_context() {
         .unwrap();
     let handoff = reply.handoff.expect("handoff");
     assert_eq!(handoff.queue, "Human-Escalation");
+    let reply = chat
+        .give_contact(&engine, Some("maya@example.com"), None, 4)
+        .unwrap();
+    let reply = chat.skip_details(&engine, 5).unwrap_or(reply);
     assert!(
-        reply.messages[0].contains("within 24 hours"),
+        reply.messages[0].contains("to maya@example.com within 24 hours"),
         "{:?}",
         reply.messages
     );
@@ -211,7 +215,8 @@ fn chargeback_hands_off_with_full_context() {
             .iter()
             .filter(|m| m.from == deflect::ticket::Author::Customer)
             .count(),
-        2
+        3,
+        "two questions and the email given after the handoff"
     );
     assert_eq!(ticket.articles_shown[0].id, "reset-password");
     assert!(
@@ -258,6 +263,9 @@ fn a_flow_can_end_in_a_handoff_with_the_checklist_filled() {
                 deflect::model::FieldKind::Url => "https://example.com/shot.png".to_string(),
                 deflect::model::FieldKind::Choice => f.options[0].clone(),
                 deflect::model::FieldKind::Text => "Chrome on macOS".to_string(),
+                deflect::model::FieldKind::Order => "BA-10432".to_string(),
+                deflect::model::FieldKind::Last4 => "4242".to_string(),
+                deflect::model::FieldKind::Screenshot => "attachment:0f8e2a1c-77aa".to_string(),
             };
             (f.id.clone(), value)
         })

@@ -306,3 +306,89 @@ fn a_matching_case_naming_no_article_or_without_an_expectation_is_caught() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_rule_that_leads_to_no_checklist_is_reported_at_its_line() {
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(&kb.join("rules.toml"), "issue_type = \"billing\"\n", "")
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("rules.toml:")
+            && errors[0].contains("rule `chargeback` leads to no checklist"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_rule_naming_a_checklist_that_does_not_exist_is_reported() {
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
+            &kb.join("rules.toml"),
+            "issue_type = \"billing\"",
+            "issue_type = \"payments\"",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("issue_type `payments` has no checklist"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_flow_that_can_hand_off_without_a_checklist_is_reported() {
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
+            &kb.join("flows/download-problem.toml"),
+            "issue_type = \"delivery\"\n",
+            "",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("flows/download-problem.toml:1: flow `download-problem` can hand off but leads to no checklist"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_checklist_translation_of_a_field_that_does_not_exist_is_reported() {
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
+            &kb.join("checklists.toml"),
+            "labels = { invoice_number",
+            "labels = { invoice_nr = \"x\", invoice_number",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("checklist `billing` has no field `invoice_nr` to label in `es`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_rule_case_states_the_checklist_a_message_leads_to() {
+    let kb = common::scratch_kb();
+    let cases = kb.path().join("rule-tests.toml");
+    let mut text = fs::read_to_string(&cases).unwrap();
+    text.push_str(
+        "\n[[case]]\nname = \"wrong checklist\"\nmessages = [\"I filed a dispute\"]\nexpect_escalate = [\"chargeback\"]\nexpect_checklist = \"access\"\n",
+    );
+    fs::write(&cases, text).unwrap();
+    let compiled = compile_dir(kb.path()).unwrap();
+    let report = deflect_compile::run_rule_cases(
+        &compiled.kb.rules,
+        &compiled.rule_cases,
+        &compiled.rule_cases_path,
+    );
+    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+    assert!(
+        report.failures[0]
+            .message
+            .contains("expected checklist `access`, got `billing`"),
+        "{:?}",
+        report.failures
+    );
+}

@@ -7,13 +7,16 @@ use toml::Spanned;
 
 use super::source::{Source, is_valid_id};
 use crate::error::KbError;
-use deflect_engine::model::{Checklist, Field, FieldKind, Prefill};
+use deflect_engine::model::{Checklist, ChecklistTranslation, Field, FieldKind, Prefill};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChecklist {
     title: String,
     fields: Vec<Spanned<RawField>>,
+    /// `[billing.languages.es]`: the title and labels for visitors reading Spanish.
+    #[serde(default)]
+    languages: BTreeMap<String, Spanned<ChecklistTranslation>>,
 }
 
 #[derive(Deserialize)]
@@ -50,7 +53,7 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Vec<Checklist> {
                 errors.push(source.error_at(Some(span), format!("checklist `{id}` has no fields")));
             }
             let mut seen = HashSet::new();
-            let fields = raw
+            let fields: Vec<Field> = raw
                 .fields
                 .into_iter()
                 .map(|f| {
@@ -78,11 +81,48 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Vec<Checklist> {
                     }
                 })
                 .collect();
+            let languages = raw
+                .languages
+                .into_iter()
+                .map(|(lang, spanned)| {
+                    let span = spanned.span();
+                    let translation = spanned.into_inner();
+                    check_translation(&id, &lang, &translation, &fields, source, &span, errors);
+                    (lang, translation)
+                })
+                .collect();
             Checklist {
                 id,
                 title: raw.title,
                 fields,
+                languages,
             }
         })
         .collect()
+}
+
+/// A translation is for a supported language and labels only fields that exist.
+fn check_translation(
+    id: &str,
+    lang: &str,
+    translation: &ChecklistTranslation,
+    fields: &[Field],
+    source: &Source,
+    span: &std::ops::Range<usize>,
+    errors: &mut Vec<KbError>,
+) {
+    if !deflect_engine::analysis::is_supported(lang) {
+        errors.push(source.error_at(
+            Some(span.clone()),
+            format!("checklist `{id}`: lang `{lang}` is not a supported language"),
+        ));
+    }
+    for field in translation.labels.keys() {
+        if !fields.iter().any(|f| f.id == *field) {
+            errors.push(source.error_at(
+                Some(span.clone()),
+                format!("checklist `{id}` has no field `{field}` to label in `{lang}`"),
+            ));
+        }
+    }
 }

@@ -216,7 +216,7 @@ fn check_targets_exist(
         ));
     }
     for (line, step) in steps {
-        for target in gotos(&step.input) {
+        for target in gotos(step) {
             if !step_lines.contains_key(target) {
                 errors.push(KbError {
                     file: source.path.clone(),
@@ -267,19 +267,12 @@ fn outcome(
     found.pop()
 }
 
-fn gotos(input: &StepInput) -> Vec<&String> {
-    let outcomes: Vec<&Outcome> = match input {
-        StepInput::Choices(choices) => choices.iter().map(|c| &c.outcome).collect(),
-        StepInput::Checklist { then, .. } => vec![then],
-    };
-    outcomes
-        .into_iter()
-        .filter_map(|o| {
-            if let Outcome::Goto(s) = o {
-                Some(s)
-            } else {
-                None
-            }
+/// The steps a step's answers can go to.
+fn gotos(step: &Step) -> Vec<&String> {
+    step.outcomes()
+        .filter_map(|o| match o {
+            Outcome::Goto(s) => Some(s),
+            _ => None,
         })
         .collect()
 }
@@ -288,7 +281,7 @@ fn gotos(input: &StepInput) -> Vec<&String> {
 fn check_graph(source: &Source, start: &str, steps: &[(usize, Step)], errors: &mut Vec<KbError>) {
     let edges: HashMap<&str, Vec<&String>> = steps
         .iter()
-        .map(|(_, s)| (s.id.as_str(), gotos(&s.input)))
+        .map(|(_, s)| (s.id.as_str(), gotos(s)))
         .collect();
     let mut reachable = HashSet::from([start]);
     let mut todo = vec![start];

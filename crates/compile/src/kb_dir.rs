@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use deflect_engine::model::{Checklist, Kb, RuleSet, Settings, SynonymGroup};
+use deflect_engine::model::{Checklist, Kb, Outcome, Settings, SynonymGroup};
 use sha2::{Digest, Sha256};
 
 use crate::error::{KbError, KbErrors};
@@ -51,6 +51,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         articles: &articles,
         flows: &flows,
         checklists: &top.checklists,
+        rules: top.rules.as_ref(),
     };
     entries.check_unique_ids(&mut errors);
     entries.check_article_references(&mut errors);
@@ -58,6 +59,8 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         entries.check_matching_cases(&top.matching_cases, &top.matching_cases_path, &mut errors);
     }
     entries.check_flow_references(&mut errors);
+    entries.check_rule_references(&top.rules_path, &mut errors);
+    entries.check_flows_lead_to_checklists(&mut errors);
     let (true, Some(settings), Some(rules)) = (errors.is_empty(), top.settings, top.rules) else {
         return Err(KbErrors(errors));
     };
@@ -66,7 +69,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         settings,
         articles: articles.into_iter().map(|(_, a)| a.article).collect(),
         flows: flows.into_iter().map(|(_, f)| f.flow).collect(),
-        rules,
+        rules: rules.rules,
         checklists: top.checklists,
         synonyms: top.synonyms,
     };
@@ -88,7 +91,8 @@ fn version_of(hasher: Sha256) -> String {
 /// The files at the top of `kb/`, parsed (`None` or empty where they had mistakes).
 struct TopLevel {
     settings: Option<Settings>,
-    rules: Option<RuleSet>,
+    rules: Option<rules::Parsed>,
+    rules_path: PathBuf,
     checklists: Vec<Checklist>,
     rule_cases: Vec<LocatedCase>,
     rule_cases_path: PathBuf,
@@ -142,6 +146,7 @@ impl<'a> Reader<'a> {
         TopLevel {
             settings,
             rules,
+            rules_path: self.dir.join("rules.toml"),
             checklists,
             rule_cases,
             rule_cases_path: self.dir.join("rule-tests.toml"),
@@ -200,6 +205,7 @@ struct Entries<'a> {
     articles: &'a [(PathBuf, article::Parsed)],
     flows: &'a [(PathBuf, flow::Parsed)],
     checklists: &'a [Checklist],
+    rules: Option<&'a rules::Parsed>,
 }
 
 impl Entries<'_> {
@@ -270,6 +276,44 @@ impl Entries<'_> {
                     file: path.clone(),
                     line: r.line,
                     message: format!("{} `{}` does not exist", r.kind, r.id),
+                });
+            }
+        }
+    }
+
+    /// Every checklist a rule or route names exists.
+    fn check_rule_references(&self, path: &Path, errors: &mut Vec<KbError>) {
+        let references = self.rules.iter().flat_map(|r| &r.references);
+        for r in references.filter(|r| !self.knows(r.kind, &r.id)) {
+            errors.push(KbError {
+                file: path.to_path_buf(),
+                line: r.line,
+                message: format!("issue_type `{}` has no checklist in checklists.toml", r.id),
+            });
+        }
+    }
+
+    /// A flow that can hand off says what the handoff asks: its own issue type, or one
+    /// a route of its tags gives.
+    fn check_flows_lead_to_checklists(&self, errors: &mut Vec<KbError>) {
+        let routes = self.rules.map_or(&[][..], |r| &r.rules.routing.routes[..]);
+        for (path, parsed) in self.flows {
+            let flow = &parsed.flow;
+            let hands_off = flow
+                .steps
+                .iter()
+                .any(|s| s.outcomes().any(|o| matches!(o, Outcome::Handoff(_))));
+            let routed = routes
+                .iter()
+                .any(|r| r.issue_type.is_some() && r.tags.iter().any(|t| flow.tags.contains(t)));
+            if hands_off && flow.issue_type.is_none() && !routed {
+                errors.push(KbError {
+                    file: path.clone(),
+                    line: parsed.id_line,
+                    message: format!(
+                        "flow `{}` can hand off but leads to no checklist: give it issue_type = \"…\" (a checklist of checklists.toml)",
+                        flow.id
+                    ),
                 });
             }
         }

@@ -1,9 +1,10 @@
 //! Runs the KB's rule cases (`kb/rule-tests.toml`): false positives and negatives of
 //! the escalation rules, and the queue each conversation is routed to.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use deflect_engine::escalation::RuleMatcher;
+use deflect_engine::escalation::{RuleMatcher, Simulation};
 use deflect_engine::model::RuleSet;
 
 use crate::LocatedCase;
@@ -47,6 +48,15 @@ pub fn run_rule_cases(rules: &RuleSet, cases: &[LocatedCase], path: &Path) -> Ru
         {
             problems.push(format!("expected queue `{queue}`, got `{}`", outcome.queue));
         }
+        if let Some(expected) = &case.expect_checklist {
+            let got = first_checklist(rules, &matcher, &outcome, &case.tags);
+            if got.as_deref().unwrap_or("") != expected {
+                problems.push(format!(
+                    "expected checklist `{expected}`, got `{}`",
+                    got.as_deref().unwrap_or("")
+                ));
+            }
+        }
         if problems.is_empty() {
             report.passed += 1;
         } else {
@@ -58,6 +68,22 @@ pub fn run_rule_cases(rules: &RuleSet, cases: &[LocatedCase], path: &Path) -> Ru
         }
     }
     report
+}
+
+/// The checklist the handoff of the first rule that fired asks; the conversation's
+/// issue type is its route's (a rule case has tags, not articles or flows).
+fn first_checklist(
+    rules: &RuleSet,
+    matcher: &RuleMatcher,
+    outcome: &Simulation,
+    tags: &[String],
+) -> Option<String> {
+    let first = outcome.fired.first()?;
+    let rule = rules.escalate.iter().find(|r| r.id == first.rule_id)?;
+    rule.checklist(|| {
+        let tags: BTreeSet<String> = tags.iter().cloned().collect();
+        matcher.route(&tags, false, std::iter::empty()).issue_type
+    })
 }
 
 /// What running the rule cases found.

@@ -32,6 +32,10 @@ pub struct RuleCase {
     /// Ids of the rules that must fire; `[]` means none may.
     pub expect_escalate: Vec<String>,
     pub expect_queue: Option<String>,
+    /// The checklist the handoff asks after the contact (`""`: none, only the contact),
+    /// for the first rule that fires.
+    #[serde(default)]
+    pub expect_checklist: Option<String>,
 }
 
 /// A case and the line it starts on.

@@ -9,7 +9,8 @@ use toml::Spanned;
 
 use super::source::{Source, is_valid_id};
 use crate::error::KbError;
-use deflect_engine::model::{EscalationRule, Priority, Route, Routing, RuleSet};
+use crate::flow::Reference;
+use deflect_engine::model::{EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +33,8 @@ struct RawRule {
     after_troubleshooting: bool,
     #[serde(default)]
     priority: Priority,
+    issue_type: Option<String>,
+    ask: Option<HandoffAsk>,
 }
 
 #[derive(Deserialize)]
@@ -52,10 +55,17 @@ struct RawRoute {
     review_phrases: Vec<String>,
     #[serde(default)]
     self_service_first: bool,
+    issue_type: Option<String>,
+}
+
+/// The rules, and the checklists they name, checked once everything is read.
+pub struct Parsed {
+    pub rules: RuleSet,
+    pub references: Vec<Reference>,
 }
 
 /// Parses and checks `kb/rules.toml`; `None` if it is not valid TOML of that shape.
-pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
+pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Parsed> {
     let raw: RawRules = source.parse_toml().map_err(|e| errors.push(e)).ok()?;
     let mut phrases = PhraseCheck {
         source,
@@ -63,11 +73,20 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
     };
     let mut seen = HashSet::new();
     let mut escalate = Vec::new();
+    let mut references = Vec::new();
+    let mut checklist_named_at = |id: &Option<String>, span: &Range<usize>| {
+        references.extend(id.iter().map(|id| Reference {
+            kind: "checklist",
+            id: id.clone(),
+            line: source.line_at(span.start),
+        }));
+    };
     for spanned in raw.escalate {
         let span = spanned.span();
         let rule = spanned.into_inner();
         check_rule(&rule, &span, &mut seen, source, errors);
         phrases.check(&rule.phrases, &span, errors);
+        checklist_named_at(&rule.issue_type, &span);
         escalate.push(EscalationRule {
             id: rule.id,
             reason: rule.reason,
@@ -75,6 +94,8 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
             tiers: rule.tiers.into_iter().map(|t| t.to_lowercase()).collect(),
             after_troubleshooting: rule.after_troubleshooting,
             priority: rule.priority,
+            issue_type: rule.issue_type,
+            ask: rule.ask.unwrap_or_default(),
         });
     }
     let routes = raw
@@ -91,22 +112,25 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<RuleSet> {
                 ));
             }
             phrases.check(&route.review_phrases, &span, errors);
+            checklist_named_at(&route.issue_type, &span);
             Route {
                 tags: route.tags,
                 queue: route.queue,
                 review_phrases: route.review_phrases,
                 self_service_first: route.self_service_first,
+                issue_type: route.issue_type,
             }
         })
         .collect();
-    Some(RuleSet {
+    let rules = RuleSet {
         escalate,
         routing: Routing {
             escalation_queue: raw.routing.escalation_queue,
             default_queue: raw.routing.default_queue,
             routes,
         },
-    })
+    };
+    Some(Parsed { rules, references })
 }
 
 /// A rule's id is well-formed and unique, and it has something to fire on.
@@ -135,6 +159,17 @@ fn check_rule(
             "rule `{}`: after_troubleshooting needs phrases",
             rule.id
         ));
+    }
+    match (&rule.issue_type, rule.ask) {
+        (None, None | Some(HandoffAsk::Checklist)) => problem(format!(
+            "rule `{}` leads to no checklist: give it issue_type = \"…\" (a checklist of checklists.toml), ask = \"conversation\" to ask the conversation's, or ask = \"contact\" to ask only for a way to reply",
+            rule.id
+        )),
+        (Some(_), Some(HandoffAsk::Conversation | HandoffAsk::Contact)) => problem(format!(
+            "rule `{}`: give issue_type or ask, not both",
+            rule.id
+        )),
+        _ => {}
     }
 }
 

@@ -85,6 +85,8 @@ pub struct RouteDecision {
     pub needs_review: bool,
     /// Articles and flows should be offered before a person.
     pub self_service_first: bool,
+    /// The route's checklist, for a handoff the conversation did not give one.
+    pub issue_type: Option<String>,
 }
 
 /// The result of playing messages through the rules (rule tests, `deflect check`).
@@ -192,6 +194,7 @@ impl RuleMatcher {
             queue,
             needs_review: escalated || needs_review,
             self_service_first: route.is_some_and(|(_, r)| r.self_service_first),
+            issue_type: route.and_then(|(_, r)| r.issue_type.clone()),
         }
     }
 
@@ -318,6 +321,8 @@ mod tests {
             tiers: vec![],
             after_troubleshooting: false,
             priority: Priority::Urgent,
+            issue_type: None,
+            ask: Default::default(),
         };
         let mut refund = rule("refund", &["refund", "money back"]);
         refund.after_troubleshooting = true;
@@ -339,6 +344,7 @@ mod tests {
                     queue: "Billing".into(),
                     review_phrases: vec!["refund".into()],
                     self_service_first: false,
+                    issue_type: None,
                 }],
             },
         })

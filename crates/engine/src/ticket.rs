@@ -11,6 +11,9 @@ use crate::model::Priority;
 
 /// Version of the ticket JSON; receivers can reject versions they do not know.
 pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the follow-up JSON (`schema/follow-up.v2.json`): 2 adds the contact and
+/// checklist answers given after the handoff; version 1 (text only) is still accepted.
+pub const FOLLOW_UP_SCHEMA_VERSION: u32 = 2;
 
 /// A conversation handed to a human, with all the context the bot gathered.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -45,9 +48,10 @@ pub struct Ticket {
     pub redactions: Redactions,
 }
 
-/// A message the visitor sent after the ticket was created, so nothing they add is
-/// lost (`schema/follow-up.v1.json`). Posted to `<ticket endpoint>/<ticket_id>/messages`
-/// once the ticket itself was accepted; `id` is the idempotency key.
+/// What the visitor added after the ticket was created, so nothing they add is lost
+/// (`schema/follow-up.v2.json`): a message, a way to reply, checklist answers. Posted to
+/// `<ticket endpoint>/<ticket_id>/messages` once the ticket itself was accepted; `id`
+/// is the idempotency key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
@@ -57,8 +61,24 @@ pub struct FollowUp {
     pub ticket_id: String,
     /// Unix time in milliseconds.
     pub at_ms: u64,
-    /// As typed, with card numbers masked.
+    /// As typed, with card numbers masked (for a contact or answers: what the visitor
+    /// saw recorded, e.g. "Email: maya@example.com").
     pub text: String,
+    /// The way to reply the visitor gave after the handoff; it supersedes the ticket's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// Checklist answers given after the handoff, added to the ticket's `details`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, String>,
+}
+
+/// How to reach the visitor, as they typed it after the handoff.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Counts of sensitive values masked before the ticket left the browser, so an agent

@@ -276,6 +276,8 @@ fn follow_ups(
             ticket_id: row.get(1)?,
             at_ms: row.get(2)?,
             text: row.get(3)?,
+            contact: None,
+            details: Default::default(),
         })
     })?;
     let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();

@@ -115,6 +115,28 @@ impl Engine {
         )
     }
 
+    /// After a handoff: the visitor's way to reply (`email` undefined: skipped).
+    #[wasm_bindgen(js_name = giveContact)]
+    pub fn give_contact(
+        &mut self,
+        email: Option<String>,
+        name: Option<String>,
+        now: f64,
+    ) -> Result<JsValue, JsError> {
+        let (engine, chat) = self.parts()?;
+        let reply = chat
+            .give_contact(engine, email.as_deref(), name.as_deref(), now as u64)
+            .map_err(err)?;
+        to_js(&reply)
+    }
+
+    /// After a handoff: the visitor skipped the checklist.
+    #[wasm_bindgen(js_name = skipDetails)]
+    pub fn skip_details(&mut self, now: f64) -> Result<JsValue, JsError> {
+        let (engine, chat) = self.parts()?;
+        to_js(&chat.skip_details(engine, now as u64).map_err(err)?)
+    }
+
     #[wasm_bindgen(js_name = startFlow)]
     pub fn start_flow(&mut self, flow_id: &str, now: f64) -> Result<JsValue, JsError> {
         let (engine, chat) = self.parts()?;

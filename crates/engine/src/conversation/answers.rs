@@ -104,7 +104,7 @@ impl Conversation {
         self.misses += 1;
         if self.misses >= MISSES_BEFORE_HANDOFF {
             let reason = strings::MISSES_REASON.to_string();
-            self.hand_off(engine, &mut reply, reason, None, now);
+            self.hand_off(engine, &mut reply, reason, None, None, now);
             return Ok(reply);
         }
         if let Some(flow) = article.flow.as_ref().and_then(|f| engine.kb().flow(f)) {

@@ -2,48 +2,43 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Checklist, FieldKind};
+use super::strings::Invalid;
+use crate::model::{Checklist, Field, FieldKind};
 
 const MAX_ANSWER_CHARS: usize = 2000;
+/// The longest address SMTP carries (RFC 5321's path limit).
+const MAX_EMAIL_BYTES: usize = 254;
 
-/// Cleaned answers, or a message per field that is wrong.
+/// Whether an empty answer is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Empty {
+    /// A flow step's checklist: its `required` fields must be answered.
+    AsAuthored,
+    /// After a handoff: every question may be skipped; a person can still ask.
+    Allowed,
+}
+
+/// Cleaned answers, or a message per field that is wrong (in the visitor's language).
 pub fn validate(
     checklist: &Checklist,
     values: &BTreeMap<String, String>,
+    empty: Empty,
+    invalid: &Invalid,
 ) -> Result<BTreeMap<String, String>, BTreeMap<String, String>> {
     let mut clean = BTreeMap::new();
     let mut errors = BTreeMap::new();
     for field in &checklist.fields {
         let value = values.get(&field.id).map(|v| v.trim()).unwrap_or("");
         if value.is_empty() {
-            if field.required {
-                errors.insert(field.id.clone(), format!("{} is required.", field.label));
+            if field.required && empty == Empty::AsAuthored {
+                errors.insert(field.id.clone(), invalid.required(&field.label));
             }
             continue;
         }
-        let problem = match field.kind {
-            _ if value.chars().count() > MAX_ANSWER_CHARS => Some(format!(
-                "Please keep this under {MAX_ANSWER_CHARS} characters."
-            )),
-            FieldKind::Email if !is_email(value) => Some(format!(
-                "“{value}” is not an email address, e.g. name@example.com."
-            )),
-            FieldKind::Url if !is_url(value) => {
-                Some("Please paste a full link starting with https://".to_string())
-            }
-            FieldKind::Choice if !field.options.iter().any(|o| o == value) => {
-                Some(format!("Please pick one of: {}.", field.options.join(", ")))
-            }
-            _ => None,
+        match problem(field, value, invalid) {
+            Some(message) => errors.insert(field.id.clone(), message),
+            None => clean.insert(field.id.clone(), value.to_string()),
         };
-        match problem {
-            Some(message) => {
-                errors.insert(field.id.clone(), message);
-            }
-            None => {
-                clean.insert(field.id.clone(), value.to_string());
-            }
-        }
     }
     if errors.is_empty() {
         Ok(clean)
@@ -52,16 +47,57 @@ pub fn validate(
     }
 }
 
-fn is_email(value: &str) -> bool {
+/// What is wrong with a non-empty answer to `field`, if anything.
+fn problem(field: &Field, value: &str, invalid: &Invalid) -> Option<String> {
+    match field.kind {
+        _ if value.chars().count() > MAX_ANSWER_CHARS => Some(invalid.too_long(MAX_ANSWER_CHARS)),
+        FieldKind::Email if !is_email(value) => Some(invalid.email(value)),
+        FieldKind::Url if !is_url(value) => Some(invalid.url.to_string()),
+        FieldKind::Choice if !field.options.iter().any(|o| o == value) => {
+            Some(invalid.choice(&field.options))
+        }
+        FieldKind::Order if !is_order_number(value) => Some(invalid.order.to_string()),
+        FieldKind::Last4 if !is_last_four(value) => Some(invalid.last4.to_string()),
+        FieldKind::Screenshot if !is_attachment(value) => Some(invalid.screenshot.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether `value` could be the email address of someone to reply to.
+pub fn is_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else {
         return false;
     };
-    !local.is_empty()
+    value.len() <= MAX_EMAIL_BYTES
+        && !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// An order or invoice number: a short run of letters and digits with the separators
+/// shops print (`BA-10432`, `#1043`, `INV/2026/17`), at least one digit.
+fn is_order_number(value: &str) -> bool {
+    let value = value.strip_prefix('#').unwrap_or(value);
+    (2..=40).contains(&value.chars().count())
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+}
+
+/// Exactly four digits: a field for the end of a card number never takes the rest.
+fn is_last_four(value: &str) -> bool {
+    value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `attachment:<id>`, the reference the inbox gave an uploaded image.
+fn is_attachment(value: &str) -> bool {
+    value.strip_prefix("attachment:").is_some_and(|id| {
+        (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
 }
 
 fn is_url(value: &str) -> bool {
@@ -78,7 +114,19 @@ fn is_url(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Field;
+    use crate::conversation::strings::for_lang;
+
+    fn check(
+        checklist: &Checklist,
+        values: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, BTreeMap<String, String>> {
+        validate(
+            checklist,
+            values,
+            Empty::AsAuthored,
+            &for_lang("en").invalid,
+        )
+    }
 
     fn checklist() -> Checklist {
         let field = |id: &str, kind, required| Field {
@@ -96,7 +144,11 @@ mod tests {
                 field("email", FieldKind::Email, true),
                 field("shot", FieldKind::Url, false),
                 field("platform", FieldKind::Choice, false),
+                field("order", FieldKind::Order, false),
+                field("card", FieldKind::Last4, false),
+                field("image", FieldKind::Screenshot, false),
             ],
+            languages: BTreeMap::new(),
         }
     }
 
@@ -109,32 +161,55 @@ mod tests {
 
     #[test]
     fn good_answers_pass_trimmed() {
-        let ok = validate(
+        let ok = check(
             &checklist(),
             &values(&[
                 ("email", " a@b.co "),
                 ("shot", "https://x.io/1.png"),
                 ("platform", "Web"),
+                ("order", "BA-10432"),
+                ("card", "4242"),
+                ("image", "attachment:0f8e2a1c-77aa"),
             ]),
         )
         .unwrap();
         assert_eq!(ok["email"], "a@b.co");
+        assert_eq!(ok["card"], "4242");
     }
 
     #[test]
     fn bad_answers_get_a_message_each() {
-        let errors = validate(
+        let errors = check(
             &checklist(),
             &values(&[
                 ("email", "not-an-email"),
                 ("shot", "x.png"),
                 ("platform", "Fax"),
+                ("order", "my order from last week"),
+                ("card", "4111111111111111"),
+                ("image", "https://evil.example/x.png"),
             ]),
         )
         .unwrap_err();
-        assert_eq!(errors.len(), 3);
+        assert_eq!(errors.len(), 6);
         assert!(errors["email"].contains("not an email"));
-        let errors = validate(&checklist(), &values(&[])).unwrap_err();
+        assert!(errors["card"].contains("last 4 digits"));
+        let errors = check(&checklist(), &values(&[])).unwrap_err();
         assert_eq!(errors["email"], "email is required.");
+    }
+
+    #[test]
+    fn after_a_handoff_every_question_may_be_skipped_but_answers_are_still_checked() {
+        let invalid = &for_lang("es").invalid;
+        let skipped = validate(&checklist(), &values(&[]), Empty::Allowed, invalid);
+        assert_eq!(skipped, Ok(BTreeMap::new()));
+        let errors = validate(
+            &checklist(),
+            &values(&[("card", "12345")]),
+            Empty::Allowed,
+            invalid,
+        )
+        .unwrap_err();
+        assert!(errors["card"].contains("últimos dígitos"), "{errors:?}");
     }
 }

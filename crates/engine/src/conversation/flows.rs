@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::details::{self, Empty};
 use super::reply::{ChecklistView, StepView};
-use super::{Conversation, Reply, Status, details, known};
+use super::{Conversation, Reply, Status, known};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{Checklist, Flow, Outcome, Step, StepInput};
@@ -20,6 +21,13 @@ pub(super) struct Position {
     step_id: String,
     /// Steps visited before this one, for "Back".
     history: Vec<String>,
+}
+
+impl Position {
+    /// The flow being walked.
+    pub(super) fn flow_id(&self) -> &str {
+        &self.flow_id
+    }
 }
 
 impl Conversation {
@@ -41,14 +49,18 @@ impl Conversation {
         self.follow(engine, outcome, now)
     }
 
-    /// The visitor filled in the current step's checklist: invalid answers are shown
-    /// again with their errors; valid ones are recorded as details and the flow goes on.
+    /// The visitor filled in the current step's checklist (or, after a handoff, the
+    /// issue type's: see `asking`): invalid answers are shown again with their errors;
+    /// valid ones are recorded as details and the flow goes on.
     pub fn submit_details(
         &mut self,
         engine: &Engine,
         values: &BTreeMap<String, String>,
         now: u64,
     ) -> Result<Reply> {
+        if self.position.is_none() && self.is_asking_details() {
+            return self.answer_handoff_details(engine, values, now);
+        }
         let (flow, step) = self.current_step(engine)?;
         let StepInput::Checklist { checklist, then } = &step.input else {
             return Err(Error::State(format!(
@@ -56,12 +68,13 @@ impl Conversation {
                 step.id
             )));
         };
-        let checklist = checklist_of(engine, checklist)?;
+        let checklist = checklist_of(engine, checklist)?.in_lang(&self.lang);
         let values: BTreeMap<String, String> = values
             .iter()
             .map(|(k, v)| (k.clone(), self.redact(v)))
             .collect();
-        let clean = match details::validate(checklist, &values) {
+        let invalid = &self.strings().invalid;
+        let clean = match details::validate(&checklist, &values, Empty::AsAuthored, invalid) {
             Ok(clean) => clean,
             Err(errors) => {
                 let mut reply = self.step_reply(engine)?;
@@ -70,16 +83,7 @@ impl Conversation {
                 return Ok(reply);
             }
         };
-        let labels: BTreeMap<&str, &str> = checklist
-            .fields
-            .iter()
-            .map(|f| (f.id.as_str(), f.label.as_str()))
-            .collect();
-        let summary = clean
-            .iter()
-            .map(|(k, v)| format!("{}: {v}", labels.get(k.as_str()).unwrap_or(&k.as_str())))
-            .collect::<Vec<String>>()
-            .join("; ");
+        let summary = checklist.summary(&clean);
         self.customer_said(&summary, now);
         self.record_step(flow, step, summary, now);
         self.details.extend(clean);
@@ -167,7 +171,7 @@ impl Conversation {
             }
             Outcome::Handoff(reason) => {
                 self.position = None;
-                self.hand_off(engine, &mut reply, reason, None, now);
+                self.hand_off(engine, &mut reply, reason, None, None, now);
             }
         }
         Ok(reply)
@@ -209,12 +213,7 @@ impl Conversation {
                 (choices.iter().map(|c| c.label.clone()).collect(), None)
             }
             StepInput::Checklist { checklist, .. } => {
-                let c = checklist_of(engine, checklist)?;
-                let view = ChecklistView {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    fields: c.fields.clone(),
-                };
+                let view = ChecklistView::of(checklist_of(engine, checklist)?, &self.lang);
                 (Vec::new(), Some(view))
             }
         };
@@ -238,7 +237,7 @@ impl Conversation {
     }
 }
 
-/// The checklist a step asks for.
-fn checklist_of<'e>(engine: &'e Engine, id: &str) -> Result<&'e Checklist> {
+/// The checklist a step or a handoff asks for.
+pub(super) fn checklist_of<'e>(engine: &'e Engine, id: &str) -> Result<&'e Checklist> {
     known(engine.kb().checklist(id), "checklist", id)
 }

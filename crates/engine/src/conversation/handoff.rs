@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::reply::HandoffView;
 use super::{Conversation, FlowOffer, Reply, Status, strings};
 use crate::engine::Engine;
-use crate::model::Priority;
+use crate::model::{EscalationRule, Priority};
 use crate::ticket::{self, Author, FollowUp, Ticket};
 
 /// Flows offered in place of a person, at most.
@@ -35,7 +35,7 @@ impl Conversation {
             self.bot(&mut reply, line, now);
         } else {
             let reason = strings::HUMAN_REQUESTED.to_string();
-            self.hand_off(engine, &mut reply, reason, None, now);
+            self.hand_off(engine, &mut reply, reason, None, None, now);
         }
         reply
     }
@@ -75,21 +75,25 @@ impl Conversation {
             .map(|m| (m.at_ms, m.text.clone()))
             .unwrap_or_default();
         FollowUp {
-            schema_version: ticket::SCHEMA_VERSION,
+            schema_version: ticket::FOLLOW_UP_SCHEMA_VERSION,
             id: format!("{}-{}", self.id, self.transcript.len()),
             ticket_id: self.id.clone(),
             at_ms,
             text,
+            contact: None,
+            details: Default::default(),
         }
     }
 
-    /// After the handoff: a person already has it, and when they answer.
+    /// After the handoff: a person already has it, and when they answer; the question
+    /// still open, if any, is asked again.
     pub(super) fn remind_handed_off(&mut self, engine: &Engine, reply: &mut Reply, now: u64) {
         let response_time = engine.kb().settings.response_time_in(&self.lang);
         let line = self
             .strings()
             .already_handed_off(response_time, &self.reference());
         self.bot(reply, line, now);
+        reply.asking = self.asking_view(engine);
     }
 
     /// The flows to try before a person when the conversation's route says
@@ -118,14 +122,16 @@ impl Conversation {
     }
 
     /// Hands the conversation to a person: routes it to a queue (the rules' routing over
-    /// its tags and what the visitor wrote), at `priority` or the route's, and tells the
-    /// visitor when to expect an answer.
+    /// its tags and what the visitor wrote), at `priority` or the route's, gives the
+    /// widget the ticket to send at once, then asks what a person needs to answer (see
+    /// `asking`) before promising when and where the answer comes.
     pub(super) fn hand_off(
         &mut self,
         engine: &Engine,
         reply: &mut Reply,
         reason: String,
         priority: Option<Priority>,
+        rule: Option<&EscalationRule>,
         now: u64,
     ) {
         let escalated = !self.rules_fired.is_empty();
@@ -150,21 +156,16 @@ impl Conversation {
             needs_review: route.needs_review,
             at_ms: now,
         });
-        let settings = &engine.kb().settings;
-        let reference = self.reference();
-        let line = self.strings().handed_off(
-            &settings.brand_name,
-            settings.response_time_in(&self.lang),
-            &reference,
-        );
-        self.bot(reply, line, now);
         reply.handoff = Some(HandoffView {
             ticket_id: self.id.clone(),
-            reference,
+            reference: self.reference(),
             reason,
             queue: route.queue,
             priority,
-            response_time: settings.response_time.clone(),
+            response_time: engine.kb().settings.response_time.clone(),
         });
+        self.adopt_email_from_details(engine);
+        self.asking = self.asks_after_handoff(engine, rule);
+        self.ask_next(engine, reply, now);
     }
 }

@@ -8,6 +8,7 @@
 //! [`transcript`] (what is recorded, masked).
 
 mod answers;
+mod asking;
 mod details;
 mod flows;
 mod handoff;
@@ -17,12 +18,15 @@ mod strings;
 mod transcript;
 
 pub use redact::mask_card_numbers;
-pub use reply::{ArticleView, ChecklistView, FlowOffer, HandoffView, Reply, StepView, Suggestion};
+pub use reply::{
+    ArticleView, Asking, ChecklistView, FlowOffer, HandoffView, Reply, StepView, Suggestion,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use self::asking::Ask;
 use self::flows::Position;
 use self::handoff::Handoff;
 use crate::engine::Engine;
@@ -83,6 +87,9 @@ pub struct Conversation {
     /// at the next message as if it were the first.
     #[serde(default)]
     tier_changed: bool,
+    /// After the handoff: what is still to ask (a way to reply, the checklist).
+    #[serde(default)]
+    asking: Vec<Ask>,
 }
 
 impl Conversation {
@@ -109,6 +116,7 @@ impl Conversation {
             redactions: Redactions::default(),
             self_service_offered: false,
             tier_changed: false,
+            asking: Vec::new(),
         };
         let mut reply = Reply::sure();
         conversation.bot(&mut reply, engine.kb().settings.greeting.clone(), start.now);
@@ -172,10 +180,12 @@ impl Conversation {
             return false;
         };
         let reason = first.fired.reason.clone();
+        let rule_id = first.fired.rule_id.clone();
         let priority = firings.iter().map(|f| f.priority).max().unwrap_or_default();
         self.rules_fired
             .extend(firings.into_iter().map(|f| f.fired));
-        self.hand_off(engine, reply, reason, Some(priority), now);
+        let rule = engine.kb().rules.escalate.iter().find(|r| r.id == rule_id);
+        self.hand_off(engine, reply, reason, Some(priority), rule, now);
         true
     }
 }

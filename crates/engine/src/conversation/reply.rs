@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Field, Priority};
+use crate::model::{Checklist, Field, Priority};
 use crate::ticket::FollowUp;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -25,9 +25,26 @@ pub struct Reply {
     /// The conversation was marked deflected: the visitor's problem is solved.
     pub solved: bool,
     pub handoff: Option<HandoffView>,
-    /// After the handoff: the visitor's new message, for the widget to deliver to the
-    /// ticket already sent.
+    /// After the handoff: what the visitor added (a message, a contact, answers), for
+    /// the widget to deliver to the ticket already sent.
     pub follow_up: Option<FollowUp>,
+    /// After the handoff: what the widget asks next (a way to reply, then the issue
+    /// type's checklist), until the visitor has answered or skipped it.
+    pub asking: Option<Asking>,
+}
+
+/// A question the handoff asks, for the widget to show as a form.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Asking {
+    /// Where a person should reply: an email (required to send, though the visitor may
+    /// skip) and a name (optional); prefilled with what is known.
+    Contact {
+        email: Option<String>,
+        name: Option<String>,
+    },
+    /// The issue type's checklist; every question may be left empty.
+    Details { checklist: ChecklistView },
 }
 
 impl Reply {
@@ -72,6 +89,18 @@ pub struct ChecklistView {
     pub id: String,
     pub title: String,
     pub fields: Vec<Field>,
+}
+
+impl ChecklistView {
+    /// `checklist` as a visitor reading `lang` sees it.
+    pub(super) fn of(checklist: &Checklist, lang: &str) -> Self {
+        let shown = checklist.in_lang(lang);
+        ChecklistView {
+            id: shown.id,
+            title: shown.title,
+            fields: shown.fields,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

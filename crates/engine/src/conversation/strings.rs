@@ -12,10 +12,55 @@ pub struct Strings {
     pub try_next: &'static str,
     pub self_service_first: &'static str,
     pub details_invalid: &'static str,
-    /// With `{brand}`, `{response_time}` and `{reference}` filled in.
-    handed_off: &'static str,
     /// With `{response_time}` and `{reference}` filled in.
     already_handed_off: &'static str,
+    /// With `{brand}`: the handoff has started and the visitor's email is not known.
+    ask_contact: &'static str,
+    /// The checklist's questions follow, each skippable.
+    pub ask_details: &'static str,
+    /// With `{brand}`, `{email}`, `{response_time}` and `{reference}`: the promise, once
+    /// it can be kept.
+    will_reply: &'static str,
+    /// With `{brand}` and `{reference}`: handed off, but the visitor left no way to reply.
+    no_way_to_reply: &'static str,
+    /// The visitor's contact as recorded in the transcript, with `{email}`.
+    contact_given: &'static str,
+    /// Checklist answers a visitor can fix.
+    pub invalid: Invalid,
+}
+
+/// What is wrong with an answer, in the visitor's language.
+pub struct Invalid {
+    /// With `{label}`.
+    required: &'static str,
+    /// With `{max}`.
+    too_long: &'static str,
+    /// With `{value}`.
+    email: &'static str,
+    pub url: &'static str,
+    /// With `{options}`.
+    choice: &'static str,
+    pub order: &'static str,
+    pub last4: &'static str,
+    pub screenshot: &'static str,
+}
+
+impl Invalid {
+    pub fn required(&self, label: &str) -> String {
+        self.required.replace("{label}", label)
+    }
+
+    pub fn too_long(&self, max: usize) -> String {
+        self.too_long.replace("{max}", &max.to_string())
+    }
+
+    pub fn email(&self, value: &str) -> String {
+        self.email.replace("{value}", value)
+    }
+
+    pub fn choice(&self, options: &[String]) -> String {
+        self.choice.replace("{options}", &options.join(", "))
+    }
 }
 
 const EN: Strings = Strings {
@@ -27,8 +72,22 @@ const EN: Strings = Strings {
     try_next: "Sorry about that. Let's try something else:",
     self_service_first: "Most problems like this are fixed in a minute with these steps. If they don't help, press \u{201c}Talk to a person\u{201d} again and I'll pass this on.",
     details_invalid: "Please check the highlighted details.",
-    handed_off: "Thanks — I've passed this to the {brand} team. A person will reply {response_time}. Your reference: {reference}.",
     already_handed_off: "Your request {reference} is with our team; a person will reply {response_time}.",
+    ask_contact: "I'll pass this to the {brand} team. Where should they reply to you?",
+    ask_details: "A few details help them answer without asking you again. Skip anything you don't know.",
+    will_reply: "Thanks — the {brand} team will reply to {email} {response_time}. Your reference: {reference}.",
+    no_way_to_reply: "Thanks — I've passed this to the {brand} team. Without an email they can't write to you, so keep your reference: {reference}.",
+    contact_given: "My email: {email}",
+    invalid: Invalid {
+        required: "{label} is required.",
+        too_long: "Please keep this under {max} characters.",
+        email: "“{value}” is not an email address, e.g. name@example.com.",
+        url: "Please paste a full link starting with https://",
+        choice: "Please pick one of: {options}.",
+        order: "Please enter just the order or invoice number, e.g. BA-10432.",
+        last4: "Please enter only the last 4 digits of the card, never the whole number.",
+        screenshot: "Please attach the image again.",
+    },
 };
 
 const ES: Strings = Strings {
@@ -40,8 +99,22 @@ const ES: Strings = Strings {
     try_next: "Lo siento. Probemos otra cosa:",
     self_service_first: "La mayoría de los problemas como este se resuelven en un minuto con estos pasos. Si no te ayudan, pulsa otra vez «Hablar con una persona» y se lo paso al equipo.",
     details_invalid: "Revisa los datos marcados.",
-    handed_off: "Gracias, he pasado tu consulta al equipo de {brand}. Una persona te responderá {response_time}. Tu referencia: {reference}.",
     already_handed_off: "Tu solicitud {reference} ya está con nuestro equipo; una persona te responderá {response_time}.",
+    ask_contact: "Le paso esto al equipo de {brand}. ¿A qué correo te respondemos?",
+    ask_details: "Unos datos les ayudan a responderte sin volver a preguntarte. Omite lo que no sepas.",
+    will_reply: "Gracias, el equipo de {brand} te responderá a {email} {response_time}. Tu referencia: {reference}.",
+    no_way_to_reply: "Gracias, he pasado tu consulta al equipo de {brand}. Sin un correo no pueden escribirte, así que guarda tu referencia: {reference}.",
+    contact_given: "Mi correo: {email}",
+    invalid: Invalid {
+        required: "{label}: este dato es obligatorio.",
+        too_long: "Escribe menos de {max} caracteres.",
+        email: "«{value}» no es un correo electrónico, p. ej. nombre@ejemplo.com.",
+        url: "Pega un enlace completo que empiece por https://",
+        choice: "Elige una de estas opciones: {options}.",
+        order: "Escribe solo el número de pedido o de factura, p. ej. BA-10432.",
+        last4: "Escribe solo los 4 últimos dígitos de la tarjeta, nunca el número entero.",
+        screenshot: "Vuelve a adjuntar la imagen.",
+    },
 };
 
 /// The bot's lines in `lang` ("es"), English when there is no translation.
@@ -53,11 +126,32 @@ pub fn for_lang(lang: &str) -> &'static Strings {
 }
 
 impl Strings {
-    pub fn handed_off(&self, brand: &str, response_time: &str, reference: &str) -> String {
-        self.handed_off
+    pub fn ask_contact(&self, brand: &str) -> String {
+        self.ask_contact.replace("{brand}", brand)
+    }
+
+    pub fn will_reply(
+        &self,
+        brand: &str,
+        email: &str,
+        response_time: &str,
+        reference: &str,
+    ) -> String {
+        self.will_reply
             .replace("{brand}", brand)
+            .replace("{email}", email)
             .replace("{response_time}", response_time)
             .replace("{reference}", reference)
+    }
+
+    pub fn no_way_to_reply(&self, brand: &str, reference: &str) -> String {
+        self.no_way_to_reply
+            .replace("{brand}", brand)
+            .replace("{reference}", reference)
+    }
+
+    pub fn contact_given(&self, email: &str) -> String {
+        self.contact_given.replace("{email}", email)
     }
 
     pub fn already_handed_off(&self, response_time: &str, reference: &str) -> String {
@@ -80,10 +174,10 @@ mod tests {
     fn spanish_visitors_get_spanish_lines_and_others_english() {
         assert_eq!(for_lang("es").found, "Esto es lo que encontré:");
         assert_eq!(for_lang("fr").found, EN.found);
-        let line = for_lang("es").handed_off("Brushwork", "en 24 horas", "DF-1");
+        let line = for_lang("es").will_reply("Brushwork", "ana@example.com", "en 24 horas", "DF-1");
         assert_eq!(
             line,
-            "Gracias, he pasado tu consulta al equipo de Brushwork. Una persona te responderá en 24 horas. Tu referencia: DF-1."
+            "Gracias, el equipo de Brushwork te responderá a ana@example.com en 24 horas. Tu referencia: DF-1."
         );
     }
 }

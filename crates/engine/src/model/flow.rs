@@ -30,6 +30,17 @@ pub struct Step {
     pub input: StepInput,
 }
 
+impl Step {
+    /// Where the step's answers can lead.
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        let (choices, then): (&[Choice], Option<&Outcome>) = match &self.input {
+            StepInput::Choices(choices) => (choices, None),
+            StepInput::Checklist { then, .. } => (&[], Some(then)),
+        };
+        choices.iter().map(|c| &c.outcome).chain(then)
+    }
+}
+
 /// What the visitor does at a step.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum StepInput {

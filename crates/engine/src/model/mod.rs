@@ -10,9 +10,9 @@ mod rules;
 mod settings;
 
 pub use article::Article;
-pub use checklist::{Checklist, Field, FieldKind, Prefill};
+pub use checklist::{Checklist, ChecklistTranslation, Field, FieldKind, Prefill};
 pub use flow::{Choice, Flow, Outcome, Step, StepInput};
-pub use rules::{EscalationRule, Priority, Route, Routing, RuleSet};
+pub use rules::{EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet};
 pub use settings::{Settings, Translation};
 
 use serde::{Deserialize, Serialize};

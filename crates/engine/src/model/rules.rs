@@ -19,6 +19,38 @@ pub struct EscalationRule {
     /// Fire only once troubleshooting (an article or a flow) was already suggested.
     pub after_troubleshooting: bool,
     pub priority: Priority,
+    /// What the handoff asks after the visitor's contact: this checklist (an issue type
+    /// of `kb/checklists.toml`; a chargeback is billing whatever was read before) …
+    #[serde(default)]
+    pub issue_type: Option<String>,
+    /// … or, when there is no `issue_type`, what else.
+    #[serde(default)]
+    pub ask: HandoffAsk,
+}
+
+impl EscalationRule {
+    /// The checklist a handoff fired by this rule asks, `conversation` giving the
+    /// conversation's own issue type when the rule defers to it.
+    pub fn checklist(&self, conversation: impl FnOnce() -> Option<String>) -> Option<String> {
+        match (&self.issue_type, self.ask) {
+            (Some(id), _) => Some(id.clone()),
+            (None, HandoffAsk::Contact) => None,
+            (None, _) => conversation(),
+        }
+    }
+}
+
+/// What a handoff asks besides the visitor's contact, for a rule without an issue type.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum HandoffAsk {
+    /// The checklist of the rule's `issue_type` (which must then be set).
+    #[default]
+    Checklist,
+    /// The conversation's issue type: its flow's, else its articles', else its route's.
+    Conversation,
+    /// Nothing but a way to reply: for urgent cases, where speed beats detail.
+    Contact,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -37,6 +69,9 @@ pub struct Route {
     pub review_phrases: Vec<String>,
     /// Offer articles and flows before any handoff.
     pub self_service_first: bool,
+    /// The checklist of conversations in this route, when no flow or article set one.
+    #[serde(default)]
+    pub issue_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
