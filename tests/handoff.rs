@@ -21,14 +21,7 @@ fn choose_label(chat: &mut Conversation, engine: &Engine, reply: &Reply, label: 
 }
 
 fn schema_errors(ticket: &Ticket) -> Vec<String> {
-    let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../schema/ticket.v1.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let json = serde_json::to_value(ticket).unwrap();
-    validator
-        .iter_errors(&json)
-        .map(|e| e.to_string())
-        .collect()
+    common::schema_errors("ticket.v1.json", ticket)
 }
 
 fn customer_texts(ticket: &Ticket) -> Vec<&str> {

@@ -117,3 +117,18 @@ pub fn replace_once(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{} lacks {from:?}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
+
+/// What makes `value` invalid against the published schema `schema/<file>`.
+pub fn schema_errors(file: &str, value: &impl serde::Serialize) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(file);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let json = serde_json::to_value(value).unwrap();
+    validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect()
+}
