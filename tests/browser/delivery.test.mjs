@@ -9,7 +9,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPageIn, openChat, ask, eventually, deliveriesSettled, INJECTED_FAILURES, useSiteAndBrowser } from './harness.mjs';
+import { openPageIn, openChat, ask, eventually, deliveriesSettled, handoffStarted, finishHandoff, INJECTED_FAILURES, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -26,11 +26,12 @@ async function routeTicketPosts(context, handler) {
   return () => attempts;
 }
 
-/** Hands off by asking for a person and waits for the reference to be shown. */
+/** Hands off by asking for a person and waits for the handoff to start (the ticket is
+ *  queued then, before the visitor has answered what it asks). */
 async function handOff(page) {
   const dialog = await openChat(page);
   await ask(page, 'Can I talk to a person please?');
-  await dialog.getByText('Your reference:', { exact: false }).first().waitFor();
+  await handoffStarted(dialog);
   return { dialog };
 }
 
@@ -66,6 +67,7 @@ test('the endpoint answers 500 twice, then the ticket arrives exactly once', asy
   const { page, assertCleanConsole } = await openPageIn(context, `${env.server.url}/`);
   const { dialog } = await handOff(page);
   const id = await pendingId(page);
+  await finishHandoff(dialog);
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
   const ticket = await storedOnce(id, page);
   assert.equal(attempts(), 3, 'two failures, then the retry that succeeded');
@@ -162,7 +164,7 @@ test('offline: the visitor is told it will be sent, and it is sent once back onl
   const dialog = await openChat(page);
   await context.setOffline(true);
   await ask(page, 'agent');
-  await dialog.getByText('Your reference:', { exact: false }).first().waitFor();
+  await handoffStarted(dialog);
   const notice = dialog.getByText("We'll send this as soon as you're back online.");
   await notice.waitFor();
   const id = await pendingId(page);

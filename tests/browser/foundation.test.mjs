@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openChat, ask, eventually, deliveriesSettled, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openChat, ask, eventually, deliveriesSettled, finishHandoff, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -56,6 +56,7 @@ test('a chargeback hands off with the response time and exactly one ticket reach
   await dialog.getByRole('log').getByRole('button').first().waitFor();
   const message = 'I already contacted my bank about a chargeback';
   await ask(page, message);
+  await finishHandoff(dialog);
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
   const tickets = await eventually(async () => {
     const all = await env.server.tickets();

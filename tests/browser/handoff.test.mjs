@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, openPageIn, openChat, ask, eventually, deliveriesSettled, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openPageIn, openChat, ask, eventually, deliveriesSettled, handoffStarted, contactForm, useSiteAndBrowser } from './harness.mjs';
 
 const env = useSiteAndBrowser();
 
@@ -17,9 +17,7 @@ async function newTickets(before, page, expected = 1) {
   return (await env.server.tickets()).filter((t) => !known.has(t.id));
 }
 
-async function handedOff(dialog) {
-  await dialog.getByText('Your reference:', { exact: false }).first().waitFor();
-}
+const handedOff = handoffStarted;
 
 test('a flow started from a question can go back, start over and end solved without a ticket', async () => {
   const before = await env.server.tickets();
@@ -42,7 +40,7 @@ test('a flow started from a question can go back, start over and end solved with
   await context.close();
 });
 
-test('a flow that ends in a handoff sends its checklist, its path and a masked card number', async () => {
+test('a flow that ends in a handoff sends its checklist and path, refuses a card number as an order number, and needs no contact', async () => {
   const before = await env.server.tickets();
   const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
@@ -57,16 +55,20 @@ test('a flow that ends in a handoff sends its checklist, its path and a masked c
   await form.getByLabel('Email used at checkout').fill('maya@example.com');
   await form.getByLabel('How did you pay?').selectOption('Card');
   await form.getByRole('button', { name: 'Send details' }).click();
-  await handedOff(dialog);
-  await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
+  await dialog.getByText('just the order or invoice number', { exact: false }).waitFor();
+  await form.getByLabel('Order or invoice number', { exact: false }).fill('BA-10432');
+  await form.getByRole('button', { name: 'Send details' }).click();
+  // The checkout email is the way to reply, and the flow asked the checklist already.
+  await dialog.getByText('reply to maya@example.com within 24 hours', { exact: false }).first().waitFor();
+  assert.equal(await contactForm(dialog).count(), 0, 'no contact asked');
   const [ticket, ...more] = await newTickets(before, page);
   assert.equal(more.length, 0, 'exactly one ticket');
   assert.equal(ticket.reason, 'Paid but purchase not unlocked after troubleshooting');
   assert.equal(ticket.queue, 'Billing');
   assert.deepEqual(ticket.flow_path.map((s) => s.step_id), ['receipt', 'find-receipt', 'details']);
-  assert.equal(ticket.details.invoice_number, '**** **** **** 1111');
+  assert.equal(ticket.details.invoice_number, 'BA-10432');
   assert.equal(ticket.details.billing_email, 'maya@example.com');
-  assert.equal(ticket.redactions.card_numbers, 1);
+  assert.equal(ticket.customer.email, 'maya@example.com');
   assert.ok(!JSON.stringify(ticket).includes('4111 1111 1111 1111'), 'the full card number never left the browser');
   assert.equal(ticket.deliveries, 1);
   assertCleanConsole();
@@ -204,6 +206,7 @@ test('a negated or quoted trigger does not escalate', async () => {
   // The reply follows the question, rendered with any handoff in the same task.
   await dialog.getByRole('log').locator('.row.me').nth(1).locator('xpath=following-sibling::*').first().waitFor();
   assert.equal(await dialog.getByText('Your reference:', { exact: false }).count(), 0, 'no handoff');
+  assert.equal(await contactForm(dialog).count(), 0, 'no handoff');
   assert.equal((await env.server.tickets()).length, before.length, 'no ticket');
   assertCleanConsole();
   await context.close();

@@ -139,6 +139,27 @@ export async function ask(page, text) {
   await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
+/** The form a handoff shows to ask where a person should reply. */
+export const contactForm = (dialog) => dialog.getByRole('form', { name: 'Where should we reply?' });
+
+/** Waits for a handoff to have started: the contact form, or for an identified visitor
+ *  what comes next (a checklist or the reference). The ticket is queued by then. */
+export async function handoffStarted(dialog) {
+  await contactForm(dialog).or(dialog.getByText('Your reference:', { exact: false })).or(dialog.getByRole('button', { name: 'Skip', exact: true })).first().waitFor();
+}
+
+/** Answers the handoff's questions: `email` in the contact form, then skips the
+ *  checklist if one is asked, and waits for the promise. */
+export async function finishHandoff(dialog, email = 'maya@example.com') {
+  await contactForm(dialog).getByLabel('Your email').fill(email);
+  await contactForm(dialog).getByRole('button', { name: 'Send email' }).click();
+  const skip = dialog.getByRole('button', { name: 'Skip', exact: true });
+  const promise = dialog.getByText(`reply to ${email}`, { exact: false });
+  await skip.or(promise).first().waitFor();
+  if (await skip.count()) await skip.click();
+  await promise.first().waitFor();
+}
+
 /** Sums the cumulative layout shift (CLS) of every page `context` opens; read it with `layoutShift`. */
 export async function trackLayoutShift(context) {
   await context.addInitScript(() => {

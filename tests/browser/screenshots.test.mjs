@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPage, openChat, ask, useSiteAndBrowser } from './harness.mjs';
+import { openPage, openChat, ask, finishHandoff, useSiteAndBrowser } from './harness.mjs';
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 const env = useSiteAndBrowser();
@@ -29,6 +29,7 @@ test('the README screenshots show every state of the widget', async () => {
   await dialog.getByRole('button', { name: 'I forgot my password', exact: true }).waitFor();
   await page.screenshot({ path: join(shots, 'flow.png') });
   await ask(page, 'I already contacted my bank about a chargeback');
+  await finishHandoff(dialog);
   await dialog.getByText('within 24 hours', { exact: false }).first().waitFor();
   await page.screenshot({ path: join(shots, 'handoff.png') });
   const files = ['closed', 'open', 'answer', 'article', 'flow', 'handoff'].map((n) => join(shots, `${n}.png`));

@@ -105,7 +105,8 @@ function startLoading(w, saved) {
     if (!taken) return fail();
     settled = true;
     status.remove();
-    if (state.lastReply && !state.handoff) renderActions(w, state.lastReply, { restoring: true });
+    // After a handoff only what it still asks comes back.
+    if (state.lastReply && (!state.handoff || state.lastReply.asking)) renderActions(w, state.lastReply, { restoring: true });
     emit(w, 'ready', { kb_version: kbVersion(w), conversation_id: state.convo.id });
     if (taken.reply) render(w, taken.reply, { skipGreeting: true });
     save(w);

@@ -32,7 +32,8 @@ export function onHandoff(w, info) {
   }
   if (!ticket) ticket = localTicket(w, { reason: info.reason, queue: info.queue, priority: info.priority });
   state.handoff = { ticket_id: ticket.id, queue: info.queue || ticket.queue, reason: info.reason || ticket.reason, priority: info.priority || ticket.priority };
-  deliver(w, ticket, info.response_time);
+  // The engine's own lines ask for a way to reply and make the promise.
+  deliver(w, ticket, { engine: true });
   const rule = (ticket.rules_fired || [])[0];
   const { ticket_id, queue, reason } = state.handoff;
   emit(w, 'escalated', { ticket_id, queue, reason, rule: rule ? rule.rule_id : null });
@@ -46,16 +47,19 @@ export function handOffWithoutEngine(w, email, message) {
   const ticket = localTicket(w, { email, message });
   if (message) addRow(w, 'me', message, { remember: false });
   state.handoff = { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason, local: true };
-  deliver(w, ticket, localized(w, 'response_time'));
+  deliver(w, ticket, { email });
   emit(w, 'escalated', { ticket_id: ticket.id, queue: ticket.queue, reason: ticket.reason });
 }
 
-function deliver(w, ticket, responseTime) {
+/** Queues `ticket` and watches it; without the engine (`email` given), promises the reply. */
+function deliver(w, ticket, { engine = false, email = '' } = {}) {
   const { t, state } = w;
-  clearActions(w);
   hideHumanButton(w);
-  const when = responseTime || localized(w, 'response_time') || t('soon');
-  addNote(w, t('delivered', { brand: state.settings.brand_name || t('ourTeam'), when, ref: ticket.id.slice(0, 8).toUpperCase() }));
+  if (!engine) {
+    clearActions(w);
+    const when = localized(w, 'response_time') || t('soon');
+    addNote(w, t('delivered', { brand: state.settings.brand_name || t('ourTeam'), email, when, ref: ticket.id.slice(0, 8).toUpperCase() }));
+  }
   const unwatch = watchOutbox((id, status) => {
     if (id !== ticket.id) return;
     if (status === 'offline') return showOffline(w, true);

@@ -1,12 +1,13 @@
 // The engine's replies on screen: its messages, a flow step's prompt, choices and
-// Back / Start over, offered articles and flows; and what each reply sets off (a
-// deflection, a handoff, a follow-up to send).
+// Back / Start over, offered articles and flows, what a handoff asks; and what each
+// reply sets off (a deflection, a handoff, a follow-up to send).
 
 import { h, linksInNewTab } from './dom.js';
 import { addRow, addNote, addActions, addOffers, clearActions, lastBotText } from './log.js';
 import { renderChecklist, showErrors } from './forms.js';
 import { openArticle } from './articles.js';
 import { onHandoff } from './handoff.js';
+import { renderAsking } from './asking.js';
 import { emit } from './api.js';
 import { save } from './conversation.js';
 import { track } from './analytics.js';
@@ -80,6 +81,7 @@ export function renderActions(w, reply, { restoring = false } = {}) {
   if (flows.length && !step) {
     addOffers(w, 'flow', flows.map((f) => [f.title, () => answerWith(w, f.title, (engine) => engine.startFlow(f.id, Date.now()))]), restoring);
   }
+  if (reply.asking) renderAsking(w, reply.asking);
 }
 
 const chip = (label, onclick) => h('button', { type: 'button', class: 'chip', onclick }, label);

@@ -267,7 +267,7 @@ fn validate(ticket: &Ticket) -> Result<(), ApiError> {
     all_or_nothing("ticket", &problems)
 }
 
-/// Rules of `schema/follow-up.v1.json` that serde's types cannot express.
+/// Rules of `schema/follow-up.v2.json` that serde's types cannot express.
 fn validate_follow_up(follow_up: &FollowUp, ticket_id: &str) -> Result<(), ApiError> {
     let mut problems = Vec::new();
     if follow_up.schema_version != SCHEMA_VERSION {

@@ -1,0 +1,55 @@
+// Screenshots for a checklist: the visitor picks an image, it is uploaded at once to
+// the ticket it belongs to (`PUT <ticket endpoint>/<ticket id>/attachments/<id>`: the
+// id is made here, so a retry stores it once), and the answer becomes its reference,
+// `attachment:<id>`. The inbox validates and re-encodes it; here only type and size are
+// checked, to tell the visitor early.
+
+import { h } from './dom.js';
+import { uuid } from './uuid.js';
+import { ticketEndpoint } from './settings.js';
+
+/** What the inbox accepts. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** A file input whose answer (`answerOf`) is the uploaded image's reference. */
+export function screenshotControl(w) {
+  const control = h('input', { type: 'file', accept: IMAGE_TYPES.join(',') });
+  const status = h('p', { class: 'hint', 'aria-live': 'polite' });
+  control.addEventListener('change', () => upload(w, control, status));
+  return { control, extra: status };
+}
+
+/** The answer a control gives: an upload's reference, else what was typed. */
+export function answerOf(control) {
+  if (control.type === 'file') return control.dataset.attachment || '';
+  return control.value.trim();
+}
+
+/** Whether an image is still on its way (the form waits for it). */
+export const uploading = (control) => control.dataset.uploading === '1';
+
+async function upload(w, control, status) {
+  const { t, state } = w;
+  delete control.dataset.attachment;
+  const file = control.files && control.files[0];
+  if (!file) return (status.textContent = '');
+  if (!IMAGE_TYPES.includes(file.type)) return (status.textContent = t('imageType'));
+  if (file.size > MAX_IMAGE_BYTES) return (status.textContent = t('imageSize'));
+  const id = uuid();
+  const base = ticketEndpoint(w).replace(/\/+$/, '');
+  const url = `${base}/${encodeURIComponent(state.handoff.ticket_id)}/attachments/${id}`;
+  control.dataset.uploading = '1';
+  status.textContent = t('uploading');
+  try {
+    const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': file.type }, body: file });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    control.dataset.attachment = `attachment:${id}`;
+    status.textContent = t('uploaded', { name: file.name });
+  } catch {
+    status.textContent = t('uploadFailed');
+  } finally {
+    delete control.dataset.uploading;
+    control.dispatchEvent(new Event('dfl-upload'));
+  }
+}
