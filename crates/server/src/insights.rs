@@ -8,13 +8,13 @@ use std::fmt::Write as _;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
+use super::api_error::{ApiError, blocking};
 use super::events;
-use super::page::escape;
+use super::page::{self, escape};
 use super::store::{Store, StoreError};
 
 /// How many unanswered questions the report lists.
@@ -179,46 +179,16 @@ pub(super) fn routes() -> Router<Store> {
         .route("/api/insights", get(insights_json))
 }
 
-async fn load(store: Store) -> Result<Insights, Response> {
-    match tokio::task::spawn_blocking(move || compute(&store)).await {
-        Ok(Ok(insights)) => Ok(insights),
-        Ok(Err(err)) => Err(failure(&err)),
-        Err(err) => Err(failure(&err)),
-    }
+async fn load(store: Store) -> Result<Insights, ApiError> {
+    blocking(move || compute(&store), "could not compute insights").await
 }
 
-fn failure(err: &dyn std::fmt::Display) -> Response {
-    eprintln!("deflect inbox: could not compute insights: {err}");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(serde_json::json!({ "error": "could not compute insights; try again" })),
-    )
-        .into_response()
+async fn insights_json(State(store): State<Store>) -> Result<Response, ApiError> {
+    Ok(axum::Json(load(store).await?).into_response())
 }
 
-async fn insights_json(State(store): State<Store>) -> Response {
-    match load(store).await {
-        Ok(insights) => axum::Json(insights).into_response(),
-        Err(response) => response,
-    }
-}
-
-async fn insights_page(State(store): State<Store>) -> Response {
-    match load(store).await {
-        Ok(insights) => (
-            [
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            Html(render(&insights)),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+async fn insights_page(State(store): State<Store>) -> Result<Response, ApiError> {
+    Ok(page::respond(render(&load(store).await?)))
 }
 
 const STYLE: &str = "
@@ -306,7 +276,7 @@ pub fn render(insights: &Insights) -> String {
                 "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 escape(&gap.question),
                 gap.count,
-                escape(&super::page::format_time(gap.last_at_ms))
+                escape(&page::format_time(gap.last_at_ms))
             );
         }
         html.push_str("</tbody></table>\n");

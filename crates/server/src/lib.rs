@@ -6,11 +6,13 @@
 //! of `schema/ticket.v1.json` exactly (idempotent by ticket id, clear 4xx errors, CORS
 //! for the embedding site), and so that contract has an executable reference.
 
+mod api_error;
 mod body;
 pub mod events;
 mod http;
 pub mod insights;
 mod page;
+mod request;
 mod store;
 
 use std::future::Future;
