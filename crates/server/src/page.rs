@@ -88,15 +88,28 @@ pub(super) fn respond(html: String) -> Response {
 
 fn render_ticket(html: &mut String, stored: &StoredTicket) {
     let t: &Ticket = &stored.ticket;
-    let priority = priority_name(t);
-    html.push_str("<article>\n<header>\n");
+    html.push_str("<article>\n");
+    ticket_header(html, stored);
+    customer_section(html, t);
+    rules_fired_section(html, t);
+    transcript_section(html, stored);
+    articles_section(html, t);
+    flow_path_section(html, t);
+    details_section(html, t);
+    html.push_str("</article>\n");
+}
+
+/// Reason, id, queue, priority, review flag and when (and how often) it arrived.
+fn ticket_header(html: &mut String, stored: &StoredTicket) {
+    let t = &stored.ticket;
+    html.push_str("<header>\n");
     let _ = writeln!(html, "<h2>{}</h2>", escape(&t.reason));
     let _ = writeln!(html, "<span class=\"ref\">{}</span>", escape(&t.id));
     let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
     let _ = writeln!(
         html,
         "<span class=\"badge p-{p}\">{p}</span>",
-        p = escape(&priority)
+        p = escape(&priority_name(t))
     );
     if t.needs_review {
         html.push_str("<span class=\"badge review\">needs review</span>\n");
@@ -112,7 +125,10 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         }
     );
     html.push_str("</header>\n");
+}
 
+/// Who asked, from which page and browser, and when.
+fn customer_section(html: &mut String, t: &Ticket) {
     html.push_str("<h3>Customer</h3>\n<dl>\n");
     let c = &t.customer;
     for (label, value) in [("Email", &c.email), ("Name", &c.name), ("Tier", &c.tier)] {
@@ -142,31 +158,38 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         row(html, "Tags", &t.tags.join(", "));
     }
     html.push_str("</dl>\n");
+}
 
-    if !t.rules_fired.is_empty() {
-        html.push_str("<h3>Rules fired</h3>\n<ul>\n");
-        for rule in &t.rules_fired {
+/// The handoff rules that fired and the phrase each matched; nothing when none did.
+fn rules_fired_section(html: &mut String, t: &Ticket) {
+    if t.rules_fired.is_empty() {
+        return;
+    }
+    html.push_str("<h3>Rules fired</h3>\n<ul>\n");
+    for rule in &t.rules_fired {
+        let _ = write!(
+            html,
+            "<li><code>{}</code> — {}: “{}”",
+            escape(&rule.rule_id),
+            escape(&rule.reason),
+            escape(&rule.text)
+        );
+        if let Some(phrase) = &rule.phrase {
             let _ = write!(
                 html,
-                "<li><code>{}</code> — {}: “{}”",
-                escape(&rule.rule_id),
-                escape(&rule.reason),
-                escape(&rule.text)
+                " <span class=\"meta\">(matched “{}”)</span>",
+                escape(phrase)
             );
-            if let Some(phrase) = &rule.phrase {
-                let _ = write!(
-                    html,
-                    " <span class=\"meta\">(matched “{}”)</span>",
-                    escape(phrase)
-                );
-            }
-            html.push_str("</li>\n");
         }
-        html.push_str("</ul>\n");
+        html.push_str("</li>\n");
     }
+    html.push_str("</ul>\n");
+}
 
+/// The conversation up to the handoff, then what the visitor added after it.
+fn transcript_section(html: &mut String, stored: &StoredTicket) {
     html.push_str("<h3>Transcript</h3>\n<ol class=\"transcript\">\n");
-    for msg in &t.transcript {
+    for msg in &stored.ticket.transcript {
         let (class, who) = match msg.from {
             Author::Customer => ("customer", "Customer"),
             Author::Bot => ("bot", "Bot"),
@@ -182,51 +205,62 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         }
         html.push_str("</ol>\n");
     }
+}
 
-    if !t.articles_shown.is_empty() {
-        html.push_str("<h3>Articles shown</h3>\n<ul>\n");
-        for a in &t.articles_shown {
-            let helped = match a.helped {
-                Some(true) => "helped",
-                Some(false) => "did not help",
-                None => "no answer",
-            };
-            let _ = writeln!(
-                html,
-                "<li>{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span></li>",
-                escape(&a.title),
-                escape(&a.id),
-                a.confidence,
-                if a.opened { "opened" } else { "not opened" },
-                helped
-            );
-        }
-        html.push_str("</ul>\n");
+/// The articles the widget suggested and whether they were opened and helped.
+fn articles_section(html: &mut String, t: &Ticket) {
+    if t.articles_shown.is_empty() {
+        return;
     }
+    html.push_str("<h3>Articles shown</h3>\n<ul>\n");
+    for a in &t.articles_shown {
+        let helped = match a.helped {
+            Some(true) => "helped",
+            Some(false) => "did not help",
+            None => "no answer",
+        };
+        let _ = writeln!(
+            html,
+            "<li>{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span></li>",
+            escape(&a.title),
+            escape(&a.id),
+            a.confidence,
+            if a.opened { "opened" } else { "not opened" },
+            helped
+        );
+    }
+    html.push_str("</ul>\n");
+}
 
-    if !t.flow_path.is_empty() {
-        html.push_str("<h3>Flow path</h3>\n<ol>\n");
-        for step in &t.flow_path {
-            let _ = writeln!(
-                html,
-                "<li><code>{}/{}</code> {} → <strong>{}</strong></li>",
-                escape(&step.flow_id),
-                escape(&step.step_id),
-                escape(&step.prompt),
-                escape(&step.answer)
-            );
-        }
-        html.push_str("</ol>\n");
+/// The troubleshooting steps taken and the answer given at each.
+fn flow_path_section(html: &mut String, t: &Ticket) {
+    if t.flow_path.is_empty() {
+        return;
     }
+    html.push_str("<h3>Flow path</h3>\n<ol>\n");
+    for step in &t.flow_path {
+        let _ = writeln!(
+            html,
+            "<li><code>{}/{}</code> {} → <strong>{}</strong></li>",
+            escape(&step.flow_id),
+            escape(&step.step_id),
+            escape(&step.prompt),
+            escape(&step.answer)
+        );
+    }
+    html.push_str("</ol>\n");
+}
 
-    if !t.details.is_empty() {
-        html.push_str("<h3>Details</h3>\n<dl>\n");
-        for (field, value) in &t.details {
-            row(html, field, value);
-        }
-        html.push_str("</dl>\n");
+/// The checklist answers, by field id.
+fn details_section(html: &mut String, t: &Ticket) {
+    if t.details.is_empty() {
+        return;
     }
-    html.push_str("</article>\n");
+    html.push_str("<h3>Details</h3>\n<dl>\n");
+    for (field, value) in &t.details {
+        row(html, field, value);
+    }
+    html.push_str("</dl>\n");
 }
 
 fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str) {
