@@ -13,12 +13,14 @@ mod http;
 pub mod insights;
 mod page;
 mod request;
+mod running;
 mod store;
 
 use std::future::Future;
 
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use page::render as render_page;
+pub use running::RunningInbox;
 pub use store::{Inserted, Store, StoreError, StoredTicket};
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
