@@ -160,16 +160,12 @@ fn customer_section(html: &mut String, t: &Ticket) {
     html.push_str("</dl>\n");
 }
 
-/// The handoff rules that fired and the phrase each matched; nothing when none did.
+/// The handoff rules that fired and the phrase each matched.
 fn rules_fired_section(html: &mut String, t: &Ticket) {
-    if t.rules_fired.is_empty() {
-        return;
-    }
-    html.push_str("<h3>Rules fired</h3>\n<ul>\n");
-    for rule in &t.rules_fired {
+    list_section(html, "Rules fired", "ul", &t.rules_fired, |html, rule| {
         let _ = write!(
             html,
-            "<li><code>{}</code> — {}: “{}”",
+            "<code>{}</code> — {}: “{}”",
             escape(&rule.rule_id),
             escape(&rule.reason),
             escape(&rule.text)
@@ -181,9 +177,7 @@ fn rules_fired_section(html: &mut String, t: &Ticket) {
                 escape(phrase)
             );
         }
-        html.push_str("</li>\n");
-    }
-    html.push_str("</ul>\n");
+    });
 }
 
 /// The conversation up to the handoff, then what the visitor added after it.
@@ -209,46 +203,63 @@ fn transcript_section(html: &mut String, stored: &StoredTicket) {
 
 /// The articles the widget suggested and whether they were opened and helped.
 fn articles_section(html: &mut String, t: &Ticket) {
-    if t.articles_shown.is_empty() {
-        return;
-    }
-    html.push_str("<h3>Articles shown</h3>\n<ul>\n");
-    for a in &t.articles_shown {
-        let helped = match a.helped {
-            Some(true) => "helped",
-            Some(false) => "did not help",
-            None => "no answer",
-        };
-        let _ = writeln!(
-            html,
-            "<li>{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span></li>",
-            escape(&a.title),
-            escape(&a.id),
-            a.confidence,
-            if a.opened { "opened" } else { "not opened" },
-            helped
-        );
-    }
-    html.push_str("</ul>\n");
+    list_section(
+        html,
+        "Articles shown",
+        "ul",
+        &t.articles_shown,
+        |html, a| {
+            let helped = match a.helped {
+                Some(true) => "helped",
+                Some(false) => "did not help",
+                None => "no answer",
+            };
+            let _ = write!(
+                html,
+                "{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span>",
+                escape(&a.title),
+                escape(&a.id),
+                a.confidence,
+                if a.opened { "opened" } else { "not opened" },
+                helped
+            );
+        },
+    );
 }
 
 /// The troubleshooting steps taken and the answer given at each.
 fn flow_path_section(html: &mut String, t: &Ticket) {
-    if t.flow_path.is_empty() {
-        return;
-    }
-    html.push_str("<h3>Flow path</h3>\n<ol>\n");
-    for step in &t.flow_path {
-        let _ = writeln!(
+    list_section(html, "Flow path", "ol", &t.flow_path, |html, step| {
+        let _ = write!(
             html,
-            "<li><code>{}/{}</code> {} → <strong>{}</strong></li>",
+            "<code>{}/{}</code> {} → <strong>{}</strong>",
             escape(&step.flow_id),
             escape(&step.step_id),
             escape(&step.prompt),
             escape(&step.answer)
         );
+    });
+}
+
+/// A heading and a `list` (`ul` or `ol`) with an `<li>` that `item` fills for each of
+/// `items`; nothing at all when there are none.
+fn list_section<T>(
+    html: &mut String,
+    heading: &str,
+    list: &str,
+    items: &[T],
+    item: impl Fn(&mut String, &T),
+) {
+    if items.is_empty() {
+        return;
     }
-    html.push_str("</ol>\n");
+    let _ = writeln!(html, "<h3>{heading}</h3>\n<{list}>");
+    for each in items {
+        html.push_str("<li>");
+        item(html, each);
+        html.push_str("</li>\n");
+    }
+    let _ = writeln!(html, "</{list}>");
 }
 
 /// The checklist answers, by field id.
