@@ -15,8 +15,9 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
+use super::http::is_id;
 use super::request::{BodyRules, read_body};
-use super::store::{Store, StoreError};
+use super::store::{Store, StoreError, now_ms};
 
 /// Largest batch body accepted; a full outbox of events is a few tens of KiB.
 pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;
@@ -204,9 +205,7 @@ fn validate(batch: &Batch) -> Result<(), String> {
             batch.events.len()
         ));
     }
-    let id_ok = |id: &str| {
-        (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
+    let id_ok = |id: &str| is_id(id, 8..=64);
     for (i, e) in batch.events.iter().enumerate() {
         if !id_ok(&e.id) {
             return Err(format!(
@@ -226,10 +225,4 @@ fn validate(batch: &Batch) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-pub(super) fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

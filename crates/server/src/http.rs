@@ -217,8 +217,8 @@ fn all_or_nothing(what: &str, problems: &[String]) -> Result<(), ApiError> {
     }
 }
 
-/// An id of `len` characters of A-Z, a-z, 0-9 and '-'.
-fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+/// An id of `len` characters of A-Z, a-z, 0-9 and '-' (tickets, follow-ups, events).
+pub(super) fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&id.chars().count()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
