@@ -6,13 +6,13 @@ use std::sync::Barrier;
 use std::thread;
 
 use deflect::ticket::{Customer, SCHEMA_VERSION, Ticket};
-use deflect_server::{self as inbox, InboxOptions, Store};
+use deflect_server::{self as inbox, InboxOptions, RunningInbox, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use ureq::http::Response;
 
 mod common;
-use common::inbox::{RunningInbox, agent};
+use common::inbox::agent;
 
 fn to_json(ticket: &Ticket) -> String {
     serde_json::to_string(ticket).expect("ticket serializes")

@@ -1,12 +1,12 @@
 //! Widget analytics end to end: event batches posted to a real inbox on a free local
 //! port, stored in a real SQLite file, and read back as the insights report.
 
-use deflect_server::{InboxOptions, Store};
+use deflect_server::{InboxOptions, RunningInbox, Store};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 mod common;
-use common::inbox::{RunningInbox, agent};
+use common::inbox::agent;
 
 /// A running inbox over a throwaway database.
 struct Server {

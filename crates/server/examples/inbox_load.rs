@@ -10,56 +10,54 @@
 //!
 //! Prints throughput and latency percentiles; exits non-zero if a ticket is missing,
 //! stored twice, or answered with anything but 201 (first copy) or 200 (a repeat).
-//! `tests/inbox_load.rs` runs a smaller version of the same code.
+//! `cargo test` runs a smaller version of the same code (the `tests` module below).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use deflect_engine::ticket::Ticket;
-use deflect_server::{self as inbox, InboxOptions, Store};
+use deflect_server::{InboxOptions, RunningInbox, Store};
 
 /// What to send.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadPlan {
-    pub posts: usize,
+struct LoadPlan {
+    posts: usize,
     /// Share of the posts that repeat an earlier ticket, 0.0..1.0.
-    pub duplicate_share: f64,
-    pub clients: usize,
+    duplicate_share: f64,
+    clients: usize,
 }
 
 /// What happened.
 #[derive(Debug)]
-pub struct LoadReport {
-    pub posts: usize,
-    pub unique: usize,
-    pub created: usize,
-    pub repeats: usize,
-    pub stored: u64,
-    pub elapsed: Duration,
-    pub latencies: Vec<Duration>,
+struct LoadReport {
+    posts: usize,
+    unique: usize,
+    created: usize,
+    repeats: usize,
+    stored: u64,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
     /// Everything that broke the exactly-once contract; empty when all is well.
-    pub problems: Vec<String>,
+    problems: Vec<String>,
 }
 
 impl LoadReport {
-    pub fn percentile(&self, p: f64) -> Duration {
+    fn percentile(&self, p: f64) -> Duration {
         let mut sorted = self.latencies.clone();
         sorted.sort();
         let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
         sorted[rank.clamp(1, sorted.len()) - 1]
     }
 
-    pub fn throughput(&self) -> f64 {
+    fn throughput(&self) -> f64 {
         self.posts as f64 / self.elapsed.as_secs_f64()
     }
 }
 
 /// The ticket posted as `id`.
-pub fn ticket(id: &str) -> Ticket {
+fn ticket(id: &str) -> Ticket {
     Ticket::example(id)
 }
 
@@ -81,20 +79,30 @@ fn schedule(plan: LoadPlan) -> Vec<String> {
     ids
 }
 
+/// One post: the ticket id, the status answered (0 when the request failed) and how
+/// long the answer took.
+type Post = (String, u16, Duration);
+
 /// Posts `plan` to the inbox at `base` (e.g. `http://127.0.0.1:8080`) and checks the
 /// store holds every unique ticket once.
-pub fn run(base: &str, store: &Store, plan: LoadPlan) -> LoadReport {
+fn run(base: &str, store: &Store, plan: LoadPlan) -> LoadReport {
     let ids = schedule(plan);
+    let started = Instant::now();
+    let results = post_all(&format!("{base}/api/tickets"), &ids, plan.clients);
+    check(store, &results, started.elapsed())
+}
+
+/// Posts the ticket of every id in `ids` from `clients` concurrent clients, each taking
+/// the next id as soon as its previous post was answered.
+fn post_all(url: &str, ids: &[String], clients: usize) -> Vec<Post> {
     let bodies: HashMap<&str, String> = ids
         .iter()
         .map(|id| (id.as_str(), serde_json::to_string(&ticket(id)).unwrap()))
         .collect();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(String, u16, Duration)>> = Mutex::new(Vec::with_capacity(ids.len()));
-    let url = format!("{base}/api/tickets");
-    let started = Instant::now();
+    let results: Mutex<Vec<Post>> = Mutex::new(Vec::with_capacity(ids.len()));
     std::thread::scope(|scope| {
-        for _ in 0..plan.clients {
+        for _ in 0..clients {
             scope.spawn(|| {
                 let agent = ureq::Agent::config_builder()
                     .http_status_as_error(false)
@@ -107,7 +115,7 @@ pub fn run(base: &str, store: &Store, plan: LoadPlan) -> LoadReport {
                     let Some(id) = ids.get(i) else { break };
                     let sent = Instant::now();
                     let status = agent
-                        .post(&url)
+                        .post(url)
                         .header("Content-Type", "application/json")
                         .send(bodies[id.as_str()].as_str())
                         .map(|r| r.status().as_u16())
@@ -118,12 +126,16 @@ pub fn run(base: &str, store: &Store, plan: LoadPlan) -> LoadReport {
             });
         }
     });
-    let elapsed = started.elapsed();
-    let results = results.into_inner().unwrap();
+    results.into_inner().unwrap()
+}
 
+/// Checks the exactly-once contract: one 201 per ticket and 200 for its repeats, and
+/// the store holding each ticket once with as many deliveries as it was posted;
+/// `elapsed` is how long the posts took.
+fn check(store: &Store, results: &[Post], elapsed: Duration) -> LoadReport {
     let mut problems = Vec::new();
     let mut per_id: HashMap<&str, Vec<u16>> = HashMap::new();
-    for (id, status, _) in &results {
+    for (id, status, _) in results {
         per_id.entry(id.as_str()).or_default().push(*status);
     }
     let (mut created, mut repeats) = (0, 0);
@@ -162,36 +174,11 @@ pub fn run(base: &str, store: &Store, plan: LoadPlan) -> LoadReport {
         repeats,
         stored,
         elapsed,
-        latencies: results.into_iter().map(|(_, _, d)| d).collect(),
+        latencies: results.iter().map(|(_, _, d)| *d).collect(),
         problems,
     }
 }
 
-/// An inbox on a free loopback port, served from its own runtime until the process ends.
-pub fn start_inbox(db: &Path) -> (String, Store) {
-    let store = Store::open(db).expect("open the ticket database");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let serving = store.clone();
-    std::thread::spawn(move || {
-        runtime.block_on(inbox::serve(
-            listener,
-            serving,
-            InboxOptions::default(),
-            std::future::pending(),
-        ))
-    });
-    (format!("http://{addr}"), store)
-}
-
-#[allow(dead_code)] // tests include this file for `run` and `ticket` only
 fn main() {
     let mut args = std::env::args().skip(1);
     let plan = LoadPlan {
@@ -206,14 +193,16 @@ fn main() {
             .map_or(16, |a| a.parse().expect("clients: a number")),
     };
     let dir = tempfile::tempdir().unwrap();
-    let (base, store) = start_inbox(&dir.path().join("inbox.sqlite"));
+    let store = Store::open(dir.path().join("inbox.sqlite")).expect("open the ticket database");
+    let inbox = RunningInbox::start(store.clone(), InboxOptions::default());
+    let base = &inbox.base;
     println!(
         "posting {} tickets ({:.0}% duplicates) from {} concurrent clients to {base} (SQLite WAL, synchronous=FULL)",
         plan.posts,
         plan.duplicate_share * 100.0,
         plan.clients
     );
-    let report = run(&base, &store, plan);
+    let report = run(base, &store, plan);
     println!(
         "{} posts in {:.2?}: {:.0} tickets/s; latency p50 {:.1?}, p99 {:.1?}, max {:.1?}",
         report.posts,
@@ -235,5 +224,30 @@ fn main() {
         }
         eprintln!("{} problems", report.problems.len());
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A smaller run: concurrent clients, a fifth of the posts repeats, and every
+    /// unique ticket stored exactly once.
+    #[test]
+    fn concurrent_posts_with_duplicates_store_each_ticket_exactly_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("inbox.sqlite")).unwrap();
+        let inbox = RunningInbox::start(store.clone(), InboxOptions::default());
+        let plan = LoadPlan {
+            posts: 300,
+            duplicate_share: 0.2,
+            clients: 8,
+        };
+        let report = run(&inbox.base, &store, plan);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
+        assert_eq!(report.posts, 300);
+        assert_eq!(report.unique, 240);
+        assert_eq!((report.created, report.repeats), (240, 60));
+        assert_eq!(report.stored, 240);
     }
 }

@@ -13,10 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::body::{BodyError, read_capped};
-use super::store::{Store, StoreError};
+use super::api_error::{ApiError, blocking};
+use super::http::is_id;
+use super::request::{BodyRules, read_body};
+use super::store::{Store, StoreError, now_ms};
 
 /// Largest batch body accepted; a full outbox of events is a few tens of KiB.
 pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;
@@ -165,76 +166,35 @@ pub(super) fn routes() -> Router<Store> {
     Router::new().route("/api/events", post(create_events))
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, axum::Json(json!({ "error": message.into() }))).into_response()
-}
+/// How `/api/events` reads its body; text/plain too, because `navigator.sendBeacon` on
+/// page hide cannot send anything else.
+const EVENTS_BODY: BodyRules = BodyRules {
+    limit: MAX_EVENTS_BODY_BYTES,
+    name: "event batch",
+    echo_content_type: false,
+};
 
 /// `POST /api/events`: validate the whole batch, then store it idempotently (200).
-async fn create_events(State(store): State<Store>, req: Request) -> Response {
-    let content_type = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    // text/plain too: `navigator.sendBeacon` on page hide cannot send anything else.
-    if content_type != "application/json" && content_type != "text/plain" {
-        return error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json or text/plain",
-        );
-    }
-    let body = match read_capped(req.into_body(), MAX_EVENTS_BODY_BYTES).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("event batch is larger than the {MAX_EVENTS_BODY_BYTES} byte limit"),
-            );
-        }
-        Err(BodyError::Read(err)) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("could not read request body: {err}"),
-            );
-        }
-    };
-    let batch: Batch = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(err) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("invalid event batch JSON: {err}"),
-            );
-        }
-    };
-    if let Err(problem) = validate(&batch) {
-        return error(
+async fn create_events(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
+    let body = read_body(req, &EVENTS_BODY).await?;
+    let batch: Batch = serde_json::from_slice(&body).map_err(|err| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid event batch JSON: {err}"),
+        )
+    })?;
+    validate(&batch).map_err(|problem| {
+        ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("invalid event batch: {problem}"),
-        );
-    }
-    match tokio::task::spawn_blocking(move || insert(&store, &batch.events)).await {
-        Ok(Ok(stored)) => (StatusCode::OK, axum::Json(stored)).into_response(),
-        Ok(Err(err)) => {
-            eprintln!("deflect inbox: could not store events: {err}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not store events; try again",
-            )
-        }
-        Err(err) => {
-            eprintln!("deflect inbox: could not store events: {err}");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "could not store events; try again",
-            )
-        }
-    }
+        )
+    })?;
+    let stored = blocking(
+        move || insert(&store, &batch.events),
+        "could not store events",
+    )
+    .await?;
+    Ok((StatusCode::OK, axum::Json(stored)).into_response())
 }
 
 /// Rules serde cannot express; the first problem is reported with the event's index.
@@ -245,9 +205,7 @@ fn validate(batch: &Batch) -> Result<(), String> {
             batch.events.len()
         ));
     }
-    let id_ok = |id: &str| {
-        (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    };
+    let id_ok = |id: &str| is_id(id, 8..=64);
     for (i, e) in batch.events.iter().enumerate() {
         if !id_ok(&e.id) {
             return Err(format!(
@@ -267,10 +225,4 @@ fn validate(batch: &Batch) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-pub(super) fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

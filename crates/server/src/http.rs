@@ -8,24 +8,35 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::{Request, State};
-use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::de::DeserializeOwned;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
 use deflect_engine::ticket::{FollowUp, SCHEMA_VERSION, Ticket};
 
-use super::body::{BodyError, read_capped};
+use super::api_error::{ApiError, blocking};
 use super::page;
-use super::store::{Inserted, Store, StoreError};
+use super::request::{BodyRules, parse_json, read_text};
+use super::store::{Inserted, Store};
 
 /// Largest ticket body accepted. Real tickets are a few KiB; the cap keeps a
 /// misbehaving or hostile client from filling memory or the database.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+const TICKET_BODY: BodyRules = BodyRules {
+    limit: MAX_BODY_BYTES,
+    name: "ticket body",
+    echo_content_type: true,
+};
+
+const FOLLOW_UP_BODY: BodyRules = BodyRules {
+    name: "follow-up body",
+    ..TICKET_BODY
+};
 
 /// How the inbox is exposed; `Default` allows no cross-origin callers and serves no site.
 #[derive(Debug, Clone, Default)]
@@ -87,40 +98,9 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
     )
 }
 
-/// A client or server error answered as `{"error": "..."}`.
-#[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
-    }
-
-    /// Logs the detail server-side and tells the client only that it was our fault.
-    fn internal(context: &str, err: impl std::fmt::Display) -> Self {
-        eprintln!("deflect inbox: {context}: {err}");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("{context}; try again"),
-        )
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, axum::Json(json!({ "error": self.message }))).into_response()
-    }
-}
-
 /// `POST /api/tickets`: validate, store idempotently, answer 201 (new) or 200 (repeat).
 async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
-    let text = read_body(req, "ticket").await?;
+    let text = read_text(req, &TICKET_BODY).await?;
     let ticket: Ticket = parse_json(&text, "ticket")?;
     validate(&ticket)?;
 
@@ -140,7 +120,7 @@ async fn add_follow_up(
     Path(ticket_id): Path<String>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let text = read_body(req, "follow-up").await?;
+    let text = read_text(req, &FOLLOW_UP_BODY).await?;
     let follow_up: FollowUp = parse_json(&text, "follow-up")?;
     validate_follow_up(&follow_up, &ticket_id)?;
     let id = follow_up.id.clone();
@@ -164,72 +144,6 @@ fn created_or_repeat(id: &str, inserted: Inserted) -> Response {
         Inserted::Duplicate => (StatusCode::OK, "duplicate"),
     };
     (status, axum::Json(json!({ "id": id, "status": label }))).into_response()
-}
-
-/// Parses a body, naming the field at fault (`redactions.card_numbers: …`) so a sender
-/// can fix it; `what` names the body in the message.
-fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    let invalid = |detail: String| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid {what} JSON: {detail}"),
-        )
-    };
-    let mut json = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut json).map_err(|err| {
-        let path = err.path().to_string();
-        match path.as_str() {
-            "." => invalid(err.into_inner().to_string()),
-            _ => invalid(format!("{path}: {}", err.into_inner())),
-        }
-    })?;
-    json.end().map_err(|err| invalid(err.to_string()))?;
-    Ok(value)
-}
-
-/// The request body as text, after checking its type and size; `what` names it in errors.
-async fn read_body(req: Request, what: &str) -> Result<String, ApiError> {
-    // Checked before reading the body so a wrong client is told the real problem.
-    check_content_type(req.headers())?;
-    let body = read_capped(req.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|err| match err {
-            BodyError::TooLarge => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("{what} body is larger than the {MAX_BODY_BYTES} byte limit"),
-            ),
-            BodyError::Read(err) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("could not read request body: {err}"),
-            ),
-        })?;
-    String::from_utf8(body).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("{what} body is not UTF-8 text"),
-        )
-    })
-}
-
-/// `application/json` for `fetch`, `text/plain` because `navigator.sendBeacon` cannot
-/// send anything else without a preflight; parameters such as `charset` are ignored.
-fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let value = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = value.split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case("application/json")
-        || essence.eq_ignore_ascii_case("text/plain")
-    {
-        Ok(())
-    } else {
-        let got = if value.is_empty() { "none" } else { value };
-        Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("Content-Type must be application/json or text/plain, got {got}"),
-        ))
-    }
 }
 
 /// Rules of `schema/ticket.v1.json` that serde's types cannot express. All problems
@@ -303,8 +217,8 @@ fn all_or_nothing(what: &str, problems: &[String]) -> Result<(), ApiError> {
     }
 }
 
-/// An id of `len` characters of A-Z, a-z, 0-9 and '-'.
-fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+/// An id of `len` characters of A-Z, a-z, 0-9 and '-' (tickets, follow-ups, events).
+pub(super) fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&id.chars().count()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
@@ -317,26 +231,5 @@ async fn list_tickets(State(store): State<Store>) -> Result<Response, ApiError> 
 /// `GET /inbox`: the human-readable view.
 async fn inbox_page(State(store): State<Store>) -> Result<Response, ApiError> {
     let tickets = blocking(move || store.list(), "could not list tickets").await?;
-    let headers = [
-        // Defence in depth: even if escaping had a hole, no script could run.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::CACHE_CONTROL, "no-store"),
-    ];
-    Ok((headers, Html(page::render(&tickets))).into_response())
-}
-
-/// Runs a blocking store call off the async workers; SQLite fsyncs on every commit.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-    context: &str,
-) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(err)) => Err(ApiError::internal(context, err)),
-        Err(join) => Err(ApiError::internal(context, join)),
-    }
+    Ok(page::respond(page::render(&tickets)))
 }

@@ -8,13 +8,14 @@ use std::fmt::Write as _;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use rusqlite::Connection;
 use serde::Serialize;
 
+use super::api_error::{ApiError, blocking};
 use super::events;
-use super::page::escape;
+use super::page::{self, escape};
 use super::store::{Store, StoreError};
 
 /// How many unanswered questions the report lists.
@@ -72,104 +73,112 @@ pub struct Gap {
 pub fn compute(store: &Store) -> Result<Insights, StoreError> {
     events::ensure_schema(store)?;
     let conn = store.lock();
-    let conversations: u64 = conn.query_row(
-        "SELECT COUNT(DISTINCT conversation_id) FROM events",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut counts = Counts::default();
-    {
-        let mut stmt = conn.prepare("SELECT kind, COUNT(*) FROM events GROUP BY kind")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
-        for row in rows {
-            let (kind, n) = row?;
-            let slot = match kind.as_str() {
-                "question" => &mut counts.questions,
-                "suggestions_shown" => &mut counts.suggestions_shown,
-                "article_opened" => &mut counts.articles_opened,
-                "helped" => &mut counts.helped,
-                "not_helped" => &mut counts.not_helped,
-                "flow_finished" => &mut counts.flows_finished,
-                "deflected" => &mut counts.deflected,
-                "handoff" => &mut counts.handoffs,
-                "unanswered" => &mut counts.unanswered,
-                _ => continue,
-            };
-            *slot = n;
-        }
-    }
-    let deflected: u64 = conn.query_row(
+    let conversations = count(&conn, "SELECT COUNT(DISTINCT conversation_id) FROM events")?;
+    let rate = |n: u64| share(n, conversations);
+    let deflected = count(
+        &conn,
         "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'deflected'
            AND conversation_id NOT IN (SELECT conversation_id FROM events WHERE kind = 'handoff')",
-        [],
-        |r| r.get(0),
     )?;
-    let handed_off: u64 = conn.query_row(
+    let handed_off = count(
+        &conn,
         "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'handoff'",
-        [],
-        |r| r.get(0),
     )?;
-    let rate = |n: u64| {
-        if conversations == 0 {
-            0.0
-        } else {
-            n as f64 / conversations as f64
-        }
-    };
-    let handoffs = {
-        let mut stmt = conn.prepare(
-            "SELECT COALESCE(queue, 'unknown'), COALESCE(NULLIF(rule, ''), 'none'),
-                    COUNT(DISTINCT conversation_id) AS n
-               FROM events WHERE kind = 'handoff'
-              GROUP BY 1, 2 ORDER BY n DESC, 1, 2",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(HandoffGroup {
-                queue: r.get(0)?,
-                rule: r.get(1)?,
-                count: r.get(2)?,
-                rate: 0.0,
-            })
-        })?;
-        rows.map(|row| {
-            row.map(|mut g| {
-                g.rate = rate(g.count);
-                g
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?
-    };
-    let knowledge_gaps = {
-        // Grouped case- and space-insensitively; the latest wording is shown.
-        let mut stmt = conn.prepare(
-            "SELECT (SELECT e2.text FROM events e2
-                      WHERE e2.kind = 'unanswered' AND lower(trim(e2.text)) = g.k
-                      ORDER BY e2.at_ms DESC LIMIT 1),
-                    g.n, g.last
-               FROM (SELECT lower(trim(text)) AS k, COUNT(*) AS n, MAX(at_ms) AS last
-                       FROM events
-                      WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
-                      GROUP BY k) g
-              ORDER BY g.n DESC, g.last DESC
-              LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([TOP_GAPS as i64], |r| {
-            Ok(Gap {
-                question: r.get(0)?,
-                count: r.get(1)?,
-                last_at_ms: r.get(2)?,
-            })
-        })?;
-        rows.collect::<Result<Vec<_>, _>>()?
-    };
     Ok(Insights {
         conversations,
-        counts,
+        counts: event_counts(&conn)?,
         deflection_rate: rate(deflected),
         handoff_rate: rate(handed_off),
-        handoffs,
-        knowledge_gaps,
+        handoffs: handoff_groups(&conn, rate)?,
+        knowledge_gaps: knowledge_gaps(&conn)?,
     })
+}
+
+/// The single number a `SELECT COUNT(...)` answers.
+fn count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
+    conn.query_row(sql, [], |r| r.get(0))
+}
+
+/// `n` as a share of `total` (0 when there is nothing to share).
+fn share(n: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        n as f64 / total as f64
+    }
+}
+
+/// How many events of each kind were stored.
+fn event_counts(conn: &Connection) -> rusqlite::Result<Counts> {
+    let mut counts = Counts::default();
+    let mut stmt = conn.prepare("SELECT kind, COUNT(*) FROM events GROUP BY kind")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
+    for row in rows {
+        let (kind, n) = row?;
+        let slot = match kind.as_str() {
+            "question" => &mut counts.questions,
+            "suggestions_shown" => &mut counts.suggestions_shown,
+            "article_opened" => &mut counts.articles_opened,
+            "helped" => &mut counts.helped,
+            "not_helped" => &mut counts.not_helped,
+            "flow_finished" => &mut counts.flows_finished,
+            "deflected" => &mut counts.deflected,
+            "handoff" => &mut counts.handoffs,
+            "unanswered" => &mut counts.unanswered,
+            _ => continue,
+        };
+        *slot = n;
+    }
+    Ok(counts)
+}
+
+/// Conversations handed off, by queue and first rule, most first; `rate` turns a count
+/// into its share of all conversations.
+fn handoff_groups(
+    conn: &Connection,
+    rate: impl Fn(u64) -> f64,
+) -> rusqlite::Result<Vec<HandoffGroup>> {
+    let mut stmt = conn.prepare(
+        "SELECT COALESCE(queue, 'unknown'), COALESCE(NULLIF(rule, ''), 'none'),
+                COUNT(DISTINCT conversation_id) AS n
+           FROM events WHERE kind = 'handoff'
+          GROUP BY 1, 2 ORDER BY n DESC, 1, 2",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let count = r.get(2)?;
+        Ok(HandoffGroup {
+            queue: r.get(0)?,
+            rule: r.get(1)?,
+            count,
+            rate: rate(count),
+        })
+    })?;
+    rows.collect()
+}
+
+/// The [`TOP_GAPS`] questions asked most without a confident answer, grouped case- and
+/// space-insensitively and shown in their latest wording.
+fn knowledge_gaps(conn: &Connection) -> rusqlite::Result<Vec<Gap>> {
+    let mut stmt = conn.prepare(
+        "SELECT (SELECT e2.text FROM events e2
+                  WHERE e2.kind = 'unanswered' AND lower(trim(e2.text)) = g.k
+                  ORDER BY e2.at_ms DESC LIMIT 1),
+                g.n, g.last
+           FROM (SELECT lower(trim(text)) AS k, COUNT(*) AS n, MAX(at_ms) AS last
+                   FROM events
+                  WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
+                  GROUP BY k) g
+          ORDER BY g.n DESC, g.last DESC
+          LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([TOP_GAPS as i64], |r| {
+        Ok(Gap {
+            question: r.get(0)?,
+            count: r.get(1)?,
+            last_at_ms: r.get(2)?,
+        })
+    })?;
+    rows.collect()
 }
 
 /// `/inbox/insights` and `/api/insights`.
@@ -179,46 +188,16 @@ pub(super) fn routes() -> Router<Store> {
         .route("/api/insights", get(insights_json))
 }
 
-async fn load(store: Store) -> Result<Insights, Response> {
-    match tokio::task::spawn_blocking(move || compute(&store)).await {
-        Ok(Ok(insights)) => Ok(insights),
-        Ok(Err(err)) => Err(failure(&err)),
-        Err(err) => Err(failure(&err)),
-    }
+async fn load(store: Store) -> Result<Insights, ApiError> {
+    blocking(move || compute(&store), "could not compute insights").await
 }
 
-fn failure(err: &dyn std::fmt::Display) -> Response {
-    eprintln!("deflect inbox: could not compute insights: {err}");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(serde_json::json!({ "error": "could not compute insights; try again" })),
-    )
-        .into_response()
+async fn insights_json(State(store): State<Store>) -> Result<Response, ApiError> {
+    Ok(axum::Json(load(store).await?).into_response())
 }
 
-async fn insights_json(State(store): State<Store>) -> Response {
-    match load(store).await {
-        Ok(insights) => axum::Json(insights).into_response(),
-        Err(response) => response,
-    }
-}
-
-async fn insights_page(State(store): State<Store>) -> Response {
-    match load(store).await {
-        Ok(insights) => (
-            [
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            Html(render(&insights)),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+async fn insights_page(State(store): State<Store>) -> Result<Response, ApiError> {
+    Ok(page::respond(render(&load(store).await?)))
 }
 
 const STYLE: &str = "
@@ -255,6 +234,15 @@ pub fn render(insights: &Insights) -> String {
     html.push_str(STYLE);
     html.push_str("</style>\n</head>\n<body>\n<main>\n<h1>Deflect insights</h1>\n");
     html.push_str("<p><a href=\"/inbox\">Back to the tickets</a></p>\n");
+    totals_section(&mut html, insights);
+    handoffs_section(&mut html, &insights.handoffs);
+    gaps_section(&mut html, &insights.knowledge_gaps);
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}
+
+/// The totals as tiles: conversations, the two rates, then every event count.
+fn totals_section(html: &mut String, insights: &Insights) {
     let c = &insights.counts;
     let tiles: [(&str, String); 11] = [
         ("Conversations", insights.conversations.to_string()),
@@ -278,12 +266,17 @@ pub fn render(insights: &Insights) -> String {
             escape(label)
         );
     }
-    html.push_str("</section>\n<h2>Handoffs by queue and rule</h2>\n");
-    if insights.handoffs.is_empty() {
+    html.push_str("</section>\n");
+}
+
+/// Handoffs by queue and rule, or a note that there were none.
+fn handoffs_section(html: &mut String, handoffs: &[HandoffGroup]) {
+    html.push_str("<h2>Handoffs by queue and rule</h2>\n");
+    if handoffs.is_empty() {
         html.push_str("<p class=\"empty\">No handoffs yet.</p>\n");
     } else {
         html.push_str("<table><thead><tr><th scope=\"col\">Queue</th><th scope=\"col\">Rule</th><th scope=\"col\" class=\"n\">Handoffs</th><th scope=\"col\" class=\"n\">Of conversations</th></tr></thead><tbody>\n");
-        for g in &insights.handoffs {
+        for g in handoffs {
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -295,22 +288,24 @@ pub fn render(insights: &Insights) -> String {
         }
         html.push_str("</tbody></table>\n");
     }
+}
+
+/// The knowledge-gap report, or a note that every question had a confident answer.
+fn gaps_section(html: &mut String, gaps: &[Gap]) {
     html.push_str("<h2>Top unanswered questions</h2>\n");
-    if insights.knowledge_gaps.is_empty() {
+    if gaps.is_empty() {
         html.push_str("<p class=\"empty\">Every question had a confident answer.</p>\n");
     } else {
         html.push_str("<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\" class=\"n\">Asked</th><th scope=\"col\">Last asked (UTC)</th></tr></thead><tbody>\n");
-        for gap in &insights.knowledge_gaps {
+        for gap in gaps {
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 escape(&gap.question),
                 gap.count,
-                escape(&super::page::format_time(gap.last_at_ms))
+                escape(&page::format_time(gap.last_at_ms))
             );
         }
         html.push_str("</tbody></table>\n");
     }
-    html.push_str("</main>\n</body>\n</html>\n");
-    html
 }

@@ -6,17 +6,21 @@
 //! of `schema/ticket.v1.json` exactly (idempotent by ticket id, clear 4xx errors, CORS
 //! for the embedding site), and so that contract has an executable reference.
 
+mod api_error;
 mod body;
 pub mod events;
 mod http;
 pub mod insights;
 mod page;
+mod request;
+mod running;
 mod store;
 
 use std::future::Future;
 
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use page::render as render_page;
+pub use running::RunningInbox;
 pub use store::{Inserted, Store, StoreError, StoredTicket};
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight

@@ -2,10 +2,12 @@
 //!
 //! Everything in a ticket came from a browser we do not control, so every value goes
 //! through [`escape`] and nothing is ever rendered as a link or as markup. The page has
-//! no scripts; the HTTP layer also sends a CSP that forbids them.
+//! no scripts, and [`respond`] sends it with a CSP that forbids them.
 
 use std::fmt::Write as _;
 
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{Author, Ticket};
 
 use super::store::StoredTicket;
@@ -70,17 +72,44 @@ pub fn render(tickets: &[StoredTicket]) -> String {
     html
 }
 
+/// An inbox page as sent: with a CSP as defence in depth (even if escaping had a hole,
+/// no script could run), no sniffing and no caching of what visitors wrote.
+pub(super) fn respond(html: String) -> Response {
+    let headers = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    (headers, Html(html)).into_response()
+}
+
 fn render_ticket(html: &mut String, stored: &StoredTicket) {
     let t: &Ticket = &stored.ticket;
-    let priority = priority_name(t);
-    html.push_str("<article>\n<header>\n");
+    html.push_str("<article>\n");
+    ticket_header(html, stored);
+    customer_section(html, t);
+    rules_fired_section(html, t);
+    transcript_section(html, stored);
+    articles_section(html, t);
+    flow_path_section(html, t);
+    details_section(html, t);
+    html.push_str("</article>\n");
+}
+
+/// Reason, id, queue, priority, review flag and when (and how often) it arrived.
+fn ticket_header(html: &mut String, stored: &StoredTicket) {
+    let t = &stored.ticket;
+    html.push_str("<header>\n");
     let _ = writeln!(html, "<h2>{}</h2>", escape(&t.reason));
     let _ = writeln!(html, "<span class=\"ref\">{}</span>", escape(&t.id));
     let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
     let _ = writeln!(
         html,
         "<span class=\"badge p-{p}\">{p}</span>",
-        p = escape(&priority)
+        p = escape(&priority_name(t))
     );
     if t.needs_review {
         html.push_str("<span class=\"badge review\">needs review</span>\n");
@@ -96,7 +125,10 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         }
     );
     html.push_str("</header>\n");
+}
 
+/// Who asked, from which page and browser, and when.
+fn customer_section(html: &mut String, t: &Ticket) {
     html.push_str("<h3>Customer</h3>\n<dl>\n");
     let c = &t.customer;
     for (label, value) in [("Email", &c.email), ("Name", &c.name), ("Tier", &c.tier)] {
@@ -126,31 +158,32 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         row(html, "Tags", &t.tags.join(", "));
     }
     html.push_str("</dl>\n");
+}
 
-    if !t.rules_fired.is_empty() {
-        html.push_str("<h3>Rules fired</h3>\n<ul>\n");
-        for rule in &t.rules_fired {
+/// The handoff rules that fired and the phrase each matched.
+fn rules_fired_section(html: &mut String, t: &Ticket) {
+    list_section(html, "Rules fired", "ul", &t.rules_fired, |html, rule| {
+        let _ = write!(
+            html,
+            "<code>{}</code> — {}: “{}”",
+            escape(&rule.rule_id),
+            escape(&rule.reason),
+            escape(&rule.text)
+        );
+        if let Some(phrase) = &rule.phrase {
             let _ = write!(
                 html,
-                "<li><code>{}</code> — {}: “{}”",
-                escape(&rule.rule_id),
-                escape(&rule.reason),
-                escape(&rule.text)
+                " <span class=\"meta\">(matched “{}”)</span>",
+                escape(phrase)
             );
-            if let Some(phrase) = &rule.phrase {
-                let _ = write!(
-                    html,
-                    " <span class=\"meta\">(matched “{}”)</span>",
-                    escape(phrase)
-                );
-            }
-            html.push_str("</li>\n");
         }
-        html.push_str("</ul>\n");
-    }
+    });
+}
 
+/// The conversation up to the handoff, then what the visitor added after it.
+fn transcript_section(html: &mut String, stored: &StoredTicket) {
     html.push_str("<h3>Transcript</h3>\n<ol class=\"transcript\">\n");
-    for msg in &t.transcript {
+    for msg in &stored.ticket.transcript {
         let (class, who) = match msg.from {
             Author::Customer => ("customer", "Customer"),
             Author::Bot => ("bot", "Bot"),
@@ -166,51 +199,79 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
         }
         html.push_str("</ol>\n");
     }
+}
 
-    if !t.articles_shown.is_empty() {
-        html.push_str("<h3>Articles shown</h3>\n<ul>\n");
-        for a in &t.articles_shown {
+/// The articles the widget suggested and whether they were opened and helped.
+fn articles_section(html: &mut String, t: &Ticket) {
+    list_section(
+        html,
+        "Articles shown",
+        "ul",
+        &t.articles_shown,
+        |html, a| {
             let helped = match a.helped {
                 Some(true) => "helped",
                 Some(false) => "did not help",
                 None => "no answer",
             };
-            let _ = writeln!(
+            let _ = write!(
                 html,
-                "<li>{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span></li>",
+                "{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span>",
                 escape(&a.title),
                 escape(&a.id),
                 a.confidence,
                 if a.opened { "opened" } else { "not opened" },
                 helped
             );
-        }
-        html.push_str("</ul>\n");
-    }
+        },
+    );
+}
 
-    if !t.flow_path.is_empty() {
-        html.push_str("<h3>Flow path</h3>\n<ol>\n");
-        for step in &t.flow_path {
-            let _ = writeln!(
-                html,
-                "<li><code>{}/{}</code> {} → <strong>{}</strong></li>",
-                escape(&step.flow_id),
-                escape(&step.step_id),
-                escape(&step.prompt),
-                escape(&step.answer)
-            );
-        }
-        html.push_str("</ol>\n");
-    }
+/// The troubleshooting steps taken and the answer given at each.
+fn flow_path_section(html: &mut String, t: &Ticket) {
+    list_section(html, "Flow path", "ol", &t.flow_path, |html, step| {
+        let _ = write!(
+            html,
+            "<code>{}/{}</code> {} → <strong>{}</strong>",
+            escape(&step.flow_id),
+            escape(&step.step_id),
+            escape(&step.prompt),
+            escape(&step.answer)
+        );
+    });
+}
 
-    if !t.details.is_empty() {
-        html.push_str("<h3>Details</h3>\n<dl>\n");
-        for (field, value) in &t.details {
-            row(html, field, value);
-        }
-        html.push_str("</dl>\n");
+/// A heading and a `list` (`ul` or `ol`) with an `<li>` that `item` fills for each of
+/// `items`; nothing at all when there are none.
+fn list_section<T>(
+    html: &mut String,
+    heading: &str,
+    list: &str,
+    items: &[T],
+    item: impl Fn(&mut String, &T),
+) {
+    if items.is_empty() {
+        return;
     }
-    html.push_str("</article>\n");
+    let _ = writeln!(html, "<h3>{heading}</h3>\n<{list}>");
+    for each in items {
+        html.push_str("<li>");
+        item(html, each);
+        html.push_str("</li>\n");
+    }
+    let _ = writeln!(html, "</{list}>");
+}
+
+/// The checklist answers, by field id.
+fn details_section(html: &mut String, t: &Ticket) {
+    if t.details.is_empty() {
+        return;
+    }
+    html.push_str("<h3>Details</h3>\n<dl>\n");
+    for (field, value) in &t.details {
+        row(html, field, value);
+    }
+    html.push_str("</dl>\n");
 }
 
 fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str) {

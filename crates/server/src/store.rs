@@ -291,7 +291,8 @@ fn follow_ups(
     Ok(by_ticket)
 }
 
-fn now_ms() -> u64 {
+/// The server clock, Unix time in milliseconds.
+pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
