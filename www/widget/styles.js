@@ -71,6 +71,9 @@ button:disabled{cursor:default;opacity:.55}
 .field [aria-invalid=true]{border-color:var(--dfl-err)}
 .err{margin:0;color:var(--dfl-err);font-size:13px}
 .err:empty{display:none}
+.hint{margin:0;font-size:13px}
+.hint:empty{display:none}
+.field input[type=file]{padding:6px;background:var(--dfl-bg)}
 .primary{align-self:flex-start;display:inline-flex;align-items:center;gap:8px;padding:8px 16px;border:0;border-radius:10px;background:var(--dfl-brand,${DEFAULT_COLOR});color:var(--dfl-ink,#fff);font-weight:600}
 .primary:hover{filter:brightness(1.08)}
 .ghost{padding:7px 14px;border:1px solid var(--dfl-line);border-radius:10px;background:var(--dfl-bg);font-weight:550}

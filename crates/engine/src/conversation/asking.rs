@@ -59,7 +59,7 @@ impl Conversation {
         })
     }
 
-    fn has_contact(&self) -> bool {
+    pub(super) fn has_contact(&self) -> bool {
         self.customer
             .email
             .as_deref()

@@ -145,6 +145,9 @@ impl Conversation {
     pub fn identify(&mut self, customer: Customer) {
         self.tier_changed |= customer.tier != self.customer.tier;
         self.customer = customer;
+        if self.has_contact() {
+            self.asking.retain(|ask| *ask != Ask::Contact); // the page told us where to reply
+        }
     }
 
     /// A message typed by the visitor: a follow-up once handed off, else checked
