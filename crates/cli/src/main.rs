@@ -315,6 +315,13 @@ fn rules(
         println!("fires {}{phrase} on \"{}\"", fired.rule_id, fired.text);
     }
     println!("queue: {}", outcome.queue);
+    if !outcome.fired.is_empty() {
+        let checklist = compile::handoff_checklist(&compiled.kb.rules, &matcher, &outcome, tags);
+        let asks = checklist.map_or("only a way to reply".to_string(), |c| {
+            format!("checklist {c}")
+        });
+        println!("after the contact the handoff asks: {asks}");
+    }
     Ok(())
 }
 

@@ -49,7 +49,7 @@ pub fn run_rule_cases(rules: &RuleSet, cases: &[LocatedCase], path: &Path) -> Ru
             problems.push(format!("expected queue `{queue}`, got `{}`", outcome.queue));
         }
         if let Some(expected) = &case.expect_checklist {
-            let got = first_checklist(rules, &matcher, &outcome, &case.tags);
+            let got = handoff_checklist(rules, &matcher, &outcome, &case.tags);
             if got.as_deref().unwrap_or("") != expected {
                 problems.push(format!(
                     "expected checklist `{expected}`, got `{}`",
@@ -72,7 +72,7 @@ pub fn run_rule_cases(rules: &RuleSet, cases: &[LocatedCase], path: &Path) -> Ru
 
 /// The checklist the handoff of the first rule that fired asks; the conversation's
 /// issue type is its route's (a rule case has tags, not articles or flows).
-fn first_checklist(
+pub fn handoff_checklist(
     rules: &RuleSet,
     matcher: &RuleMatcher,
     outcome: &Simulation,
