@@ -9,12 +9,14 @@
 mod api_error;
 mod body;
 pub mod events;
+mod follow_ups;
 mod http;
 pub mod insights;
 mod page;
 mod request;
 mod running;
 mod store;
+mod validate;
 
 use std::future::Future;
 
