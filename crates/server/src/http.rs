@@ -55,12 +55,14 @@ pub fn router(store: Store, options: InboxOptions) -> Router {
     let mut api = Router::new()
         .route("/api/tickets", get(list_tickets).post(create_ticket))
         .route("/api/tickets/{id}/messages", post(add_follow_up))
+        .merge(super::attachments::api_routes())
         .merge(super::events::routes());
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
     }
     let app = Router::new()
         .route("/inbox", get(inbox_page))
+        .merge(super::attachments::page_routes())
         .merge(super::insights::routes())
         .merge(api)
         .with_state(store);
@@ -93,7 +95,8 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(origin)
-            .allow_methods([Method::GET, Method::POST])
+            // PUT: screenshots are uploaded to their own URL.
+            .allow_methods([Method::GET, Method::POST, Method::PUT])
             .allow_headers([header::CONTENT_TYPE])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     )

@@ -7,6 +7,7 @@
 //! for the embedding site), and so that contract has an executable reference.
 
 mod api_error;
+mod attachments;
 mod body;
 pub mod events;
 mod follow_ups;
@@ -20,6 +21,7 @@ mod validate;
 
 use std::future::Future;
 
+pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use page::render as render_page;
 pub use running::RunningInbox;

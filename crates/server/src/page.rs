@@ -10,6 +10,8 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{Author, Contact, FollowUp, Ticket};
 
+use super::attachments;
+
 use super::store::StoredTicket;
 
 const STYLE: &str = "
@@ -259,9 +261,19 @@ fn contact_html(contact: &Contact) -> String {
     out
 }
 
-/// A checklist answer.
+/// A checklist answer; a screenshot's (`attachment:<id>`) is shown as the image.
 fn detail_row(html: &mut String, field: &str, value: &str) {
-    row(html, field, value);
+    match attachments::reference_id(value) {
+        Some(id) => {
+            let _ = writeln!(
+                html,
+                "<dt>{field}</dt><dd><img class=\"shot\" src=\"/inbox/attachments/{id}\" alt=\"Screenshot: {field}\"></dd>",
+                field = escape(field),
+                id = escape(id)
+            );
+        }
+        None => row(html, field, value),
+    }
 }
 
 /// The articles the widget suggested and whether they were opened and helped.

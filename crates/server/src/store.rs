@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
-use super::follow_ups;
+use super::{attachments, follow_ups};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +149,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
         follow_ups::ensure_schema(&mut conn)?;
+        attachments::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
