@@ -6,17 +6,12 @@ use std::sync::Barrier;
 use std::thread;
 
 use deflect::ticket::{Customer, SCHEMA_VERSION, Ticket};
-use deflect_server::{self as inbox, InboxOptions, RunningInbox, Store};
+use deflect_server::{self as inbox, InboxOptions, Store};
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use ureq::http::Response;
 
 mod common;
-use common::inbox::agent;
-
-fn to_json(ticket: &Ticket) -> String {
-    serde_json::to_string(ticket).expect("ticket serializes")
-}
+use common::inbox::{Server, agent, error_of, to_json, with_server};
 
 /// The published ticket schema, compiled.
 fn schema_validator() -> jsonschema::Validator {
@@ -33,75 +28,6 @@ fn published_schema(name: &str) -> jsonschema::Validator {
     .expect("schema file readable");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
-}
-
-/// A running inbox plus the store it writes to, for checking what actually got stored.
-struct Server {
-    running: RunningInbox,
-    store: Store,
-}
-
-impl Server {
-    fn start(db: &Path, options: InboxOptions) -> Self {
-        let store = Store::open(db).expect("open store");
-        Self {
-            running: RunningInbox::start(store.clone(), options),
-            store,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.running.base)
-    }
-
-    fn post(&self, content_type: Option<&str>, body: &str) -> (u16, Value) {
-        self.post_to("/api/tickets", content_type, body)
-    }
-
-    fn post_to(&self, path: &str, content_type: Option<&str>, body: &str) -> (u16, Value) {
-        let mut req = agent().post(self.url(path));
-        if let Some(ct) = content_type {
-            req = req.header("Content-Type", ct);
-        }
-        let resp = req.send(body).expect("POST reaches the server");
-        json_of(resp)
-    }
-
-    fn post_ticket(&self, ticket: &Ticket) -> (u16, Value) {
-        self.post(Some("application/json"), &to_json(ticket))
-    }
-
-    fn get_json(&self, path: &str) -> Value {
-        let (status, body) = json_of(agent().get(self.url(path)).call().expect("GET"));
-        assert_eq!(status, 200, "GET {path}: {body}");
-        body
-    }
-
-    fn get_text(&self, path: &str) -> (u16, String) {
-        let mut resp = agent().get(self.url(path)).call().expect("GET");
-        let status = resp.status().as_u16();
-        (status, resp.body_mut().read_to_string().expect("text body"))
-    }
-}
-
-fn json_of(mut resp: Response<ureq::Body>) -> (u16, Value) {
-    let status = resp.status().as_u16();
-    let text = resp.body_mut().read_to_string().expect("response body");
-    let value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text:?}"));
-    (status, value)
-}
-
-fn error_of(body: &Value) -> &str {
-    body["error"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no \"error\" string in {body}"))
-}
-
-fn with_server(options: InboxOptions) -> (TempDir, Server) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("tickets.db"), options);
-    (dir, server)
 }
 
 #[test]
@@ -155,11 +81,15 @@ fn create_then_duplicate_is_stored_once() {
 
     // The listed item is the ticket plus bookkeeping fields, nothing lost.
     assert_eq!(list[0]["follow_ups"], json!([]));
+    assert_eq!(
+        list[0]["reply_to"],
+        json!({"email": "ada@example.com", "name": "Ada"})
+    );
     let mut item = list[0].clone();
     let obj = item.as_object_mut().unwrap();
-    obj.remove("received_at_ms");
-    obj.remove("deliveries");
-    obj.remove("follow_ups");
+    for bookkeeping in ["received_at_ms", "deliveries", "follow_ups", "reply_to"] {
+        obj.remove(bookkeeping);
+    }
     let back: Ticket = serde_json::from_value(item).expect("listed item is a ticket");
     assert_eq!(back, ticket);
 }

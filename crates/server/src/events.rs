@@ -15,9 +15,9 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
-use super::http::is_id;
 use super::request::{BodyRules, read_body};
 use super::store::{Store, StoreError, now_ms};
+use super::validate::is_id;
 
 /// Largest batch body accepted; a full outbox of events is a few tens of KiB.
 pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;

@@ -16,12 +16,13 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-use deflect_engine::ticket::{FollowUp, SCHEMA_VERSION, Ticket};
+use deflect_engine::ticket::{FollowUp, Ticket};
 
 use super::api_error::{ApiError, blocking};
 use super::page;
 use super::request::{BodyRules, parse_json, read_text};
 use super::store::{Inserted, Store};
+use super::validate;
 
 /// Largest ticket body accepted. Real tickets are a few KiB; the cap keeps a
 /// misbehaving or hostile client from filling memory or the database.
@@ -54,12 +55,14 @@ pub fn router(store: Store, options: InboxOptions) -> Router {
     let mut api = Router::new()
         .route("/api/tickets", get(list_tickets).post(create_ticket))
         .route("/api/tickets/{id}/messages", post(add_follow_up))
+        .merge(super::attachments::api_routes())
         .merge(super::events::routes());
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
     }
     let app = Router::new()
         .route("/inbox", get(inbox_page))
+        .merge(super::attachments::page_routes())
         .merge(super::insights::routes())
         .merge(api)
         .with_state(store);
@@ -92,7 +95,8 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(origin)
-            .allow_methods([Method::GET, Method::POST])
+            // PUT: screenshots are uploaded to their own URL.
+            .allow_methods([Method::GET, Method::POST, Method::PUT])
             .allow_headers([header::CONTENT_TYPE])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     )
@@ -102,7 +106,7 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
 async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
     let text = read_text(req, &TICKET_BODY).await?;
     let ticket: Ticket = parse_json(&text, "ticket")?;
-    validate(&ticket)?;
+    validate::ticket(&ticket)?;
 
     let id = ticket.id.clone();
     let inserted = blocking(
@@ -122,7 +126,7 @@ async fn add_follow_up(
 ) -> Result<Response, ApiError> {
     let text = read_text(req, &FOLLOW_UP_BODY).await?;
     let follow_up: FollowUp = parse_json(&text, "follow-up")?;
-    validate_follow_up(&follow_up, &ticket_id)?;
+    validate::follow_up(&follow_up, &ticket_id)?;
     let id = follow_up.id.clone();
     let inserted = blocking(
         move || store.add_follow_up(&follow_up),
@@ -144,82 +148,6 @@ fn created_or_repeat(id: &str, inserted: Inserted) -> Response {
         Inserted::Duplicate => (StatusCode::OK, "duplicate"),
     };
     (status, axum::Json(json!({ "id": id, "status": label }))).into_response()
-}
-
-/// Rules of `schema/ticket.v1.json` that serde's types cannot express. All problems
-/// are reported at once so a sender can fix them in one round.
-fn validate(ticket: &Ticket) -> Result<(), ApiError> {
-    let mut problems = Vec::new();
-    if ticket.schema_version != SCHEMA_VERSION {
-        problems.push(format!(
-            "schema_version: unsupported version {}, this inbox accepts {SCHEMA_VERSION}",
-            ticket.schema_version
-        ));
-    }
-    if !is_id(&ticket.id, 8..=64) {
-        problems.push("id: must be 8 to 64 characters of A-Z, a-z, 0-9 and '-'".to_owned());
-    }
-    if ticket.queue.is_empty() {
-        problems.push("queue: must not be empty".to_owned());
-    }
-    if ticket.reason.is_empty() {
-        problems.push("reason: must not be empty".to_owned());
-    }
-    if ticket.transcript.is_empty() {
-        problems.push("transcript: must hold at least one message".to_owned());
-    }
-    if let Some(a) = ticket
-        .articles_shown
-        .iter()
-        .find(|a| !(0.0..=1.0).contains(&a.confidence))
-    {
-        problems.push(format!(
-            "articles_shown: confidence of {:?} must be between 0 and 1",
-            a.id
-        ));
-    }
-    all_or_nothing("ticket", &problems)
-}
-
-/// Rules of `schema/follow-up.v2.json` that serde's types cannot express.
-fn validate_follow_up(follow_up: &FollowUp, ticket_id: &str) -> Result<(), ApiError> {
-    let mut problems = Vec::new();
-    if follow_up.schema_version != SCHEMA_VERSION {
-        problems.push(format!(
-            "schema_version: unsupported version {}, this inbox accepts {SCHEMA_VERSION}",
-            follow_up.schema_version
-        ));
-    }
-    if follow_up.ticket_id != ticket_id {
-        problems.push(format!(
-            "ticket_id: {:?} is not the ticket in the URL, {ticket_id:?}",
-            follow_up.ticket_id
-        ));
-    }
-    if !follow_up.id.starts_with(&format!("{ticket_id}-")) || !is_id(&follow_up.id, 10..=80) {
-        problems.push("id: must be the ticket id, '-' and a number".to_owned());
-    }
-    if follow_up.text.trim().is_empty() {
-        problems.push("text: must not be empty".to_owned());
-    }
-    all_or_nothing("follow-up", &problems)
-}
-
-/// 422 listing every problem found in a `what`, so a sender can fix them in one round.
-fn all_or_nothing(what: &str, problems: &[String]) -> Result<(), ApiError> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("invalid {what}: {}", problems.join("; ")),
-        ))
-    }
-}
-
-/// An id of `len` characters of A-Z, a-z, 0-9 and '-' (tickets, follow-ups, events).
-pub(super) fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
-    len.contains(&id.chars().count()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// `GET /api/tickets`: every stored ticket, newest first.

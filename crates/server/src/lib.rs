@@ -7,17 +7,21 @@
 //! for the embedding site), and so that contract has an executable reference.
 
 mod api_error;
+mod attachments;
 mod body;
 pub mod events;
+mod follow_ups;
 mod http;
 pub mod insights;
 mod page;
 mod request;
 mod running;
 mod store;
+mod validate;
 
 use std::future::Future;
 
+pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use page::render as render_page;
 pub use running::RunningInbox;

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use deflect_engine::ticket::{Author, Ticket};
+use deflect_engine::ticket::{Author, Contact, FollowUp, Ticket};
+
+use super::attachments;
 
 use super::store::StoredTicket;
 
@@ -44,6 +46,12 @@ ul, ol { margin: 0; padding-left: 1.25rem; }
 .transcript .customer { border-left: 3px solid var(--accent); }
 .transcript .who { font-weight: 600; margin-right: .4rem; }
 .empty { color: var(--muted); text-align: center; padding: 3rem 0; }
+.reply-to { flex: 1 1 100%; margin: .25rem 0 0; font-size: 1.05em; }
+.reply-to.none { color: var(--warn); }
+main > h2 { font-size: 1.2rem; margin: 2rem 0 .25rem; color: var(--warn); }
+.transcript dl { margin-top: .35rem; white-space: normal; }
+img.shot { display: block; max-width: 100%; height: auto; border: 1px solid var(--line);
+  border-radius: 4px; }
 ";
 
 /// Renders the full inbox page for `tickets` (already ordered newest first).
@@ -65,7 +73,16 @@ pub fn render(tickets: &[StoredTicket]) -> String {
     if tickets.is_empty() {
         html.push_str("<p class=\"empty\">No tickets yet.</p>\n");
     }
-    for stored in tickets {
+    // Tickets an agent can answer come first; the rest wait for the visitor to return.
+    let (answerable, unanswerable): (Vec<_>, Vec<_>) =
+        tickets.iter().partition(|t| t.reply_to.is_some());
+    for stored in answerable {
+        render_ticket(&mut html, stored);
+    }
+    if !unanswerable.is_empty() {
+        html.push_str("<h2>No way to reply</h2>\n<p class=\"meta\">These visitors left no email: they were given their reference and may come back with it.</p>\n");
+    }
+    for stored in unanswerable {
         render_ticket(&mut html, stored);
     }
     html.push_str("</main>\n</body>\n</html>\n");
@@ -78,7 +95,7 @@ pub(super) fn respond(html: String) -> Response {
     let headers = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::CACHE_CONTROL, "no-store"),
@@ -99,12 +116,30 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
     html.push_str("</article>\n");
 }
 
-/// Reason, id, queue, priority, review flag and when (and how often) it arrived.
+/// Reason, where to reply, reference and id, queue, priority, review flag and when (and
+/// how often) it arrived.
 fn ticket_header(html: &mut String, stored: &StoredTicket) {
     let t = &stored.ticket;
     html.push_str("<header>\n");
     let _ = writeln!(html, "<h2>{}</h2>", escape(&t.reason));
-    let _ = writeln!(html, "<span class=\"ref\">{}</span>", escape(&t.id));
+    match &stored.reply_to {
+        Some(contact) => {
+            let _ = writeln!(
+                html,
+                "<p class=\"reply-to\">Reply to {}</p>",
+                contact_html(contact)
+            );
+        }
+        None => html.push_str(
+            "<p class=\"reply-to none\">No email given: only the visitor's reference</p>\n",
+        ),
+    }
+    let _ = writeln!(
+        html,
+        "<span class=\"ref\">Ref {}</span> <span class=\"ref meta\">{}</span>",
+        escape(&reference(&t.id)),
+        escape(&t.id)
+    );
     let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
     let _ = writeln!(
         html,
@@ -188,16 +223,56 @@ fn transcript_section(html: &mut String, stored: &StoredTicket) {
             Author::Customer => ("customer", "Customer"),
             Author::Bot => ("bot", "Bot"),
         };
-        transcript_line(html, class, who, msg.at_ms, &msg.text);
+        transcript_line(html, class, who, msg.at_ms, &msg.text, "");
     }
     html.push_str("</ol>\n");
 
     if !stored.follow_ups.is_empty() {
         html.push_str("<h3>Added after the handoff</h3>\n<ol class=\"transcript\">\n");
         for f in &stored.follow_ups {
-            transcript_line(html, "customer", "Customer", f.at_ms, &f.text);
+            follow_up_line(html, f);
         }
         html.push_str("</ol>\n");
+    }
+}
+
+/// A follow-up's text, then the contact and the answers it carried, if any.
+fn follow_up_line(html: &mut String, f: &FollowUp) {
+    let mut given = String::new();
+    if f.contact.is_some() || !f.details.is_empty() {
+        given.push_str("<dl>\n");
+        if let Some(contact) = &f.contact {
+            let _ = writeln!(given, "<dt>Reply to</dt><dd>{}</dd>", contact_html(contact));
+        }
+        for (field, value) in &f.details {
+            detail_row(&mut given, field, value);
+        }
+        given.push_str("</dl>");
+    }
+    transcript_line(html, "customer", "Customer", f.at_ms, &f.text, &given);
+}
+
+/// `email (name)`, the address in bold: what an agent copies into a reply.
+fn contact_html(contact: &Contact) -> String {
+    let mut out = format!("<strong>{}</strong>", escape(&contact.email));
+    if let Some(name) = &contact.name {
+        let _ = write!(out, " ({})", escape(name));
+    }
+    out
+}
+
+/// A checklist answer; a screenshot's (`attachment:<id>`) is shown as the image.
+fn detail_row(html: &mut String, field: &str, value: &str) {
+    match attachments::reference_id(value) {
+        Some(id) => {
+            let _ = writeln!(
+                html,
+                "<dt>{field}</dt><dd><img class=\"shot\" src=\"/inbox/attachments/{id}\" alt=\"Screenshot: {field}\"></dd>",
+                field = escape(field),
+                id = escape(id)
+            );
+        }
+        None => row(html, field, value),
     }
 }
 
@@ -269,15 +344,16 @@ fn details_section(html: &mut String, t: &Ticket) {
     }
     html.push_str("<h3>Details</h3>\n<dl>\n");
     for (field, value) in &t.details {
-        row(html, field, value);
+        detail_row(html, field, value);
     }
     html.push_str("</dl>\n");
 }
 
-fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str) {
+/// One line of a transcript; `extra` is markup already escaped, shown under the text.
+fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: &str, extra: &str) {
     let _ = writeln!(
         html,
-        "<li class=\"{class}\"><span class=\"who\">{who}</span><span class=\"meta\">{}</span>\n{}</li>",
+        "<li class=\"{class}\"><span class=\"who\">{who}</span><span class=\"meta\">{}</span>\n{}{extra}</li>",
         format_time(at_ms),
         escape(text)
     );
@@ -285,6 +361,16 @@ fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: 
 
 fn row(html: &mut String, label: &str, value: &str) {
     let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
+}
+
+/// The short reference the visitor was given (the engine's rule: the id's first eight
+/// letters and digits, upper-cased), so an agent recognises it when they quote it.
+fn reference(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// The wire name of the ticket's priority ("low", "urgent", ...), so the page and the

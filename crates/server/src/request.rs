@@ -1,6 +1,7 @@
 //! Reading an endpoint's request body: its Content-Type, its size cap, its text and its
 //! JSON, each refused with the [`ApiError`] a sender can act on.
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap};
@@ -24,7 +25,13 @@ pub(crate) struct BodyRules {
 pub(crate) async fn read_body(req: Request, rules: &BodyRules) -> Result<Vec<u8>, ApiError> {
     // Checked before reading the body so a wrong client is told the real problem.
     check_content_type(req.headers(), rules.echo_content_type)?;
-    read_capped(req.into_body(), rules.limit)
+    read_limited(req.into_body(), rules).await
+}
+
+/// The body's bytes if within `rules.limit`, for endpoints that check their
+/// Content-Type themselves (screenshots are images, not JSON).
+pub(crate) async fn read_limited(body: Body, rules: &BodyRules) -> Result<Vec<u8>, ApiError> {
+    read_capped(body, rules.limit)
         .await
         .map_err(|err| match err {
             BodyError::TooLarge => ApiError::new(

@@ -6,7 +6,6 @@
 //! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
 //! power loss, which is what lets the HTTP layer acknowledge it.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,7 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use deflect_engine::ticket::{FollowUp, Ticket};
+use deflect_engine::ticket::{Contact, FollowUp, Ticket};
+
+use super::{attachments, follow_ups};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,12 @@ pub enum StoreError {
     /// A stored row no longer parses as a [`Ticket`], e.g. after an incompatible edit.
     #[error("stored ticket {id:?} is not valid ticket JSON: {source}")]
     CorruptRow {
+        id: String,
+        source: serde_json::Error,
+    },
+    /// A stored follow-up's contact or answers no longer parse.
+    #[error("stored follow-up {id:?} has invalid contact or details JSON: {source}")]
+    CorruptFollowUp {
         id: String,
         source: serde_json::Error,
     },
@@ -47,8 +54,8 @@ pub enum Inserted {
 
 /// A ticket as the inbox holds it: the wire ticket plus receipt bookkeeping.
 ///
-/// Serializes flat (the ticket's fields plus `received_at_ms` and `deliveries`), which
-/// is the shape `GET /api/tickets` returns.
+/// Serializes flat (the ticket's fields plus `received_at_ms`, `deliveries`,
+/// `follow_ups` and `reply_to`), which is the shape `GET /api/tickets` returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredTicket {
     #[serde(flatten)]
@@ -59,6 +66,43 @@ pub struct StoredTicket {
     pub deliveries: u64,
     /// What the visitor added after the ticket was sent, oldest first.
     pub follow_ups: Vec<FollowUp>,
+    /// Where an agent answers: the latest contact given after the handoff, else the
+    /// customer the page identified; `None` (JSON `null`) means no way to reply, so the
+    /// visitor has only the reference and an agent must wait for them to come back.
+    pub reply_to: Option<Contact>,
+}
+
+impl StoredTicket {
+    /// A stored ticket with its follow-ups, and where to reply worked out from both.
+    pub fn new(
+        ticket: Ticket,
+        received_at_ms: u64,
+        deliveries: u64,
+        follow_ups: Vec<FollowUp>,
+    ) -> Self {
+        let reply_to = reply_to(&ticket, &follow_ups);
+        Self {
+            ticket,
+            received_at_ms,
+            deliveries,
+            follow_ups,
+            reply_to,
+        }
+    }
+}
+
+/// A contact given after the handoff supersedes the ticket's, and a later one an
+/// earlier one (the visitor corrected a typo); a blank customer email is no address.
+fn reply_to(ticket: &Ticket, follow_ups: &[FollowUp]) -> Option<Contact> {
+    if let Some(contact) = follow_ups.iter().rev().find_map(|f| f.contact.as_ref()) {
+        return Some(contact.clone());
+    }
+    let customer = &ticket.customer;
+    let email = customer.email.as_deref().map(str::trim)?;
+    (!email.is_empty()).then(|| Contact {
+        email: email.to_owned(),
+        name: customer.name.clone().filter(|n| !n.trim().is_empty()),
+    })
 }
 
 /// Handle to the ticket database; cheap to clone and share between tokio tasks.
@@ -83,14 +127,6 @@ CREATE TABLE IF NOT EXISTS tickets (
     deliveries     INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
-CREATE TABLE IF NOT EXISTS follow_ups (
-    id             TEXT PRIMARY KEY NOT NULL,
-    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
-    at_ms          INTEGER NOT NULL,
-    received_at_ms INTEGER NOT NULL,
-    text           TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS follow_ups_ticket ON follow_ups (ticket_id, at_ms);
 ";
 
 /// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
@@ -100,7 +136,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` in WAL mode with
     /// `synchronous=FULL`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         // Another process (e.g. `sqlite3` inspecting the file) may hold a lock briefly.
         conn.busy_timeout(Duration::from_secs(5))?;
         let mode: String =
@@ -112,6 +148,8 @@ impl Store {
         // WAL on every commit, so an acknowledged ticket is on disk.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        follow_ups::ensure_schema(&mut conn)?;
+        attachments::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -152,37 +190,6 @@ impl Store {
         })
     }
 
-    /// Adds a follow-up to its ticket unless its id is already stored; `None` when the
-    /// ticket is unknown. One atomic statement, like [`Store::insert`].
-    pub fn add_follow_up(&self, follow_up: &FollowUp) -> Result<Option<Inserted>, StoreError> {
-        let conn = self.lock();
-        let known: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
-            [&follow_up.ticket_id],
-            |row| row.get(0),
-        )?;
-        if !known {
-            return Ok(None);
-        }
-        let added = conn.execute(
-            "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO NOTHING",
-            params![
-                follow_up.id,
-                follow_up.ticket_id,
-                follow_up.at_ms,
-                now_ms(),
-                follow_up.text,
-            ],
-        )?;
-        Ok(Some(if added == 1 {
-            Inserted::Created
-        } else {
-            Inserted::Duplicate
-        }))
-    }
-
     /// All tickets, newest first (ties broken by insertion order).
     pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
         let conn = self.lock();
@@ -191,7 +198,7 @@ impl Store {
         ))?;
         let rows = stmt.query_map([], RawRow::read)?;
         // All follow-ups in one query rather than one query per ticket.
-        let mut follow_ups = follow_ups(&conn, None)?;
+        let mut follow_ups = follow_ups::by_ticket(&conn, None)?;
         rows.map(|row| {
             let row = row?;
             let own = follow_ups.remove(&row.id).unwrap_or_default();
@@ -206,7 +213,9 @@ impl Store {
         conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
             .optional()?
             .map(|row| {
-                let own = follow_ups(&conn, Some(id))?.remove(id).unwrap_or_default();
+                let own = follow_ups::by_ticket(&conn, Some(id))?
+                    .remove(id)
+                    .unwrap_or_default();
                 row.parse(own)
             })
             .transpose()
@@ -250,45 +259,13 @@ impl RawRow {
             id: self.id,
             source,
         })?;
-        Ok(StoredTicket {
+        Ok(StoredTicket::new(
             ticket,
-            received_at_ms: self.received_at_ms,
-            deliveries: self.deliveries,
+            self.received_at_ms,
+            self.deliveries,
             follow_ups,
-        })
+        ))
     }
-}
-
-/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of one
-/// ticket, or of all.
-fn follow_ups(
-    conn: &Connection,
-    ticket_id: Option<&str>,
-) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, ticket_id, at_ms, text FROM follow_ups
-         WHERE ?1 IS NULL OR ticket_id = ?1 ORDER BY ticket_id, at_ms, id",
-    )?;
-    let rows = stmt.query_map([ticket_id], |row| {
-        Ok(FollowUp {
-            schema_version: deflect_engine::ticket::SCHEMA_VERSION,
-            id: row.get(0)?,
-            ticket_id: row.get(1)?,
-            at_ms: row.get(2)?,
-            text: row.get(3)?,
-            contact: None,
-            details: Default::default(),
-        })
-    })?;
-    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
-    for follow_up in rows {
-        let follow_up = follow_up?;
-        by_ticket
-            .entry(follow_up.ticket_id.clone())
-            .or_default()
-            .push(follow_up);
-    }
-    Ok(by_ticket)
 }
 
 /// The server clock, Unix time in milliseconds.

@@ -1,0 +1,169 @@
+//! What the visitor adds to a stored ticket after the handoff, kept once per id: a
+//! message, and since follow-ups v2 a way to reply and checklist answers.
+//!
+//! The table predates v2, so the columns v2 needs are added to a database that lacks
+//! them: an inbox.sqlite written by an older `deflect serve` keeps working.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rusqlite::{Connection, TransactionBehavior, params};
+
+use deflect_engine::ticket::{Contact, FollowUp};
+
+use super::store::{Inserted, Store, StoreError, now_ms};
+
+/// The table as first released; later columns are in [`ADDED_COLUMNS`].
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS follow_ups (
+    id             TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
+    at_ms          INTEGER NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    text           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_ups_ticket ON follow_ups (ticket_id, at_ms);
+";
+
+/// Columns added since, each nullable so existing rows stay valid: the version the
+/// follow-up was sent as (NULL: 1, from before versions were kept), the contact as
+/// JSON and the answers as a JSON object (NULL: none).
+const ADDED_COLUMNS: [(&str, &str); 3] = [
+    ("schema_version", "INTEGER"),
+    ("contact_json", "TEXT"),
+    ("details_json", "TEXT"),
+];
+
+/// Creates the table, or brings an older one up to date. One immediate transaction, so
+/// two processes opening the same file cannot both add a column.
+pub(super) fn ensure_schema(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA)?;
+    let existing = tx
+        .prepare("SELECT name FROM pragma_table_info('follow_ups')")?
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<Result<HashSet<_>, _>>()?;
+    for (name, kind) in ADDED_COLUMNS {
+        if !existing.contains(name) {
+            tx.execute_batch(&format!("ALTER TABLE follow_ups ADD COLUMN {name} {kind}"))?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Store {
+    /// Adds a follow-up to its ticket unless its id is already stored; `None` when the
+    /// ticket is unknown. One atomic statement, like [`Store::insert`].
+    pub fn add_follow_up(&self, follow_up: &FollowUp) -> Result<Option<Inserted>, StoreError> {
+        let contact = follow_up
+            .contact
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(StoreError::Encode)?;
+        let details = (!follow_up.details.is_empty())
+            .then(|| serde_json::to_string(&follow_up.details))
+            .transpose()
+            .map_err(StoreError::Encode)?;
+        let conn = self.lock();
+        let known: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
+            [&follow_up.ticket_id],
+            |row| row.get(0),
+        )?;
+        if !known {
+            return Ok(None);
+        }
+        let added = conn.execute(
+            "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text,
+                                     schema_version, contact_json, details_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO NOTHING",
+            params![
+                follow_up.id,
+                follow_up.ticket_id,
+                follow_up.at_ms,
+                now_ms(),
+                follow_up.text,
+                follow_up.schema_version,
+                contact,
+                details,
+            ],
+        )?;
+        Ok(Some(if added == 1 {
+            Inserted::Created
+        } else {
+            Inserted::Duplicate
+        }))
+    }
+}
+
+/// A follow-up as read from SQLite, before its JSON columns are parsed (parsing errors
+/// are ours, not rusqlite's, so they are reported outside the row callback).
+struct RawFollowUp {
+    follow_up: FollowUp,
+    contact: Option<String>,
+    details: Option<String>,
+}
+
+impl RawFollowUp {
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            follow_up: FollowUp {
+                id: row.get(0)?,
+                ticket_id: row.get(1)?,
+                at_ms: row.get(2)?,
+                text: row.get(3)?,
+                schema_version: row.get::<_, Option<u32>>(4)?.unwrap_or(1),
+                contact: None,
+                details: BTreeMap::new(),
+            },
+            contact: row.get(5)?,
+            details: row.get(6)?,
+        })
+    }
+
+    fn parse(self) -> Result<FollowUp, StoreError> {
+        let mut follow_up = self.follow_up;
+        let corrupt = |source| StoreError::CorruptFollowUp {
+            id: follow_up.id.clone(),
+            source,
+        };
+        let contact: Option<Contact> = self
+            .contact
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(corrupt)?;
+        let details = self
+            .details
+            .map(|json| serde_json::from_str(&json))
+            .transpose()
+            .map_err(corrupt)?
+            .unwrap_or_default();
+        follow_up.contact = contact;
+        follow_up.details = details;
+        Ok(follow_up)
+    }
+}
+
+/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of one
+/// ticket, or of all.
+pub(super) fn by_ticket(
+    conn: &Connection,
+    ticket_id: Option<&str>,
+) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, ticket_id, at_ms, text, schema_version, contact_json, details_json
+         FROM follow_ups
+         WHERE ?1 IS NULL OR ticket_id = ?1 ORDER BY ticket_id, at_ms, id",
+    )?;
+    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
+    for raw in stmt.query_map([ticket_id], RawFollowUp::read)? {
+        let follow_up = raw?.parse()?;
+        by_ticket
+            .entry(follow_up.ticket_id.clone())
+            .or_default()
+            .push(follow_up);
+    }
+    Ok(by_ticket)
+}
