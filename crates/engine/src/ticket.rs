@@ -15,6 +15,45 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// checklist answers given after the handoff; version 1 (text only) is still accepted.
 pub const FOLLOW_UP_SCHEMA_VERSION: u32 = 2;
 
+/// The longest address SMTP carries (RFC 5321's path limit).
+const MAX_EMAIL_BYTES: usize = 254;
+/// Characters of the ticket id in the reference the visitor is given.
+const REFERENCE_CHARS: usize = 8;
+
+/// Whether `value` could be an email address to reply to: one `@`, a dot inside the
+/// domain, no spaces or control characters. The widget, the engine and the inbox all
+/// apply this one rule, so an address one side accepts the other never refuses.
+pub fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    value.len() <= MAX_EMAIL_BYTES
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The short reference the visitor is given for ticket `id` (its first letters and
+/// digits, upper-cased): what they quote and what the inbox shows.
+pub fn reference(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(REFERENCE_CHARS)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The id in a checklist answer `attachment:<id>` (a screenshot the inbox stored), if
+/// the answer is one.
+pub fn attachment_id(answer: &str) -> Option<&str> {
+    answer.strip_prefix("attachment:").filter(|id| {
+        (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
 /// A conversation handed to a human, with all the context the bot gathered.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

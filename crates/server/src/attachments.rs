@@ -69,13 +69,6 @@ pub(super) fn page_routes() -> Router<Store> {
     Router::new().route("/inbox/attachments/{id}", get(get_attachment))
 }
 
-/// The attachment id in a checklist answer `attachment:<id>`, if it is one.
-pub(super) fn reference_id(answer: &str) -> Option<&str> {
-    answer
-        .strip_prefix("attachment:")
-        .filter(|id| is_id(id, 8..=64))
-}
-
 /// An image re-encoded as PNG.
 struct Png {
     bytes: Vec<u8>,

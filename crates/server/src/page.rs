@@ -8,9 +8,7 @@ use std::fmt::Write as _;
 
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use deflect_engine::ticket::{Author, Contact, FollowUp, Ticket};
-
-use super::attachments;
+use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 
 use super::store::StoredTicket;
 
@@ -137,7 +135,7 @@ fn ticket_header(html: &mut String, stored: &StoredTicket) {
     let _ = writeln!(
         html,
         "<span class=\"ref\">Ref {}</span> <span class=\"ref meta\">{}</span>",
-        escape(&reference(&t.id)),
+        escape(&ticket::reference(&t.id)),
         escape(&t.id)
     );
     let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
@@ -263,7 +261,7 @@ fn contact_html(contact: &Contact) -> String {
 
 /// A checklist answer; a screenshot's (`attachment:<id>`) is shown as the image.
 fn detail_row(html: &mut String, field: &str, value: &str) {
-    match attachments::reference_id(value) {
+    match ticket::attachment_id(value) {
         Some(id) => {
             let _ = writeln!(
                 html,
@@ -361,16 +359,6 @@ fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: 
 
 fn row(html: &mut String, label: &str, value: &str) {
     let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
-}
-
-/// The short reference the visitor was given (the engine's rule: the id's first eight
-/// letters and digits, upper-cased), so an agent recognises it when they quote it.
-fn reference(id: &str) -> String {
-    id.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(8)
-        .collect::<String>()
-        .to_ascii_uppercase()
 }
 
 /// The wire name of the ticket's priority ("low", "urgent", ...), so the page and the

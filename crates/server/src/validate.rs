@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use deflect_engine::ticket::{Contact, FOLLOW_UP_SCHEMA_VERSION, FollowUp, SCHEMA_VERSION, Ticket};
+use deflect_engine::ticket::{
+    Contact, FOLLOW_UP_SCHEMA_VERSION, FollowUp, SCHEMA_VERSION, Ticket, is_email,
+};
 
 use super::api_error::ApiError;
 
 /// The longest address SMTP carries (RFC 5321's path limit).
-const MAX_EMAIL_BYTES: usize = 254;
 const MAX_NAME_CHARS: usize = 200;
 /// Checklist answers in one follow-up: a checklist has a handful of fields, so more is
 /// a misbehaving sender.
@@ -126,21 +127,6 @@ fn details_problems(details: &BTreeMap<String, String>, problems: &mut Vec<Strin
             "details.{key}: must be at most {MAX_DETAIL_VALUE_CHARS} characters"
         ));
     }
-}
-
-/// The engine's rule for an address to reply to (one `@`, a dot inside the domain, no
-/// spaces or control characters), so what the widget accepted is never refused here.
-fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    value.len() <= MAX_EMAIL_BYTES
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// 422 listing every problem found in a `what`, so a sender can fix them in one round.

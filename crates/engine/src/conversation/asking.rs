@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::details::{self, Empty, is_email};
+use super::details::{self, Empty};
 use super::flows::checklist_of;
 use super::reply::{Asking, ChecklistView};
 use super::{Conversation, Reply};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{EscalationRule, FieldKind, StepInput};
-use crate::ticket::Contact;
+use crate::ticket::{Contact, is_email};
 
 /// A name longer than this is cut (it is shown in the inbox and in email headers).
 const MAX_NAME_CHARS: usize = 200;

@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use super::strings::Invalid;
 use crate::model::{Checklist, Field, FieldKind};
+use crate::ticket::{attachment_id, is_email};
 
 const MAX_ANSWER_CHARS: usize = 2000;
-/// The longest address SMTP carries (RFC 5321's path limit).
-const MAX_EMAIL_BYTES: usize = 254;
 
 /// Whether an empty answer is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,23 +57,11 @@ fn problem(field: &Field, value: &str, invalid: &Invalid) -> Option<String> {
         }
         FieldKind::Order if !is_order_number(value) => Some(invalid.order.to_string()),
         FieldKind::Last4 if !is_last_four(value) => Some(invalid.last4.to_string()),
-        FieldKind::Screenshot if !is_attachment(value) => Some(invalid.screenshot.to_string()),
+        FieldKind::Screenshot if attachment_id(value).is_none() => {
+            Some(invalid.screenshot.to_string())
+        }
         _ => None,
     }
-}
-
-/// Whether `value` could be the email address of someone to reply to.
-pub fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    value.len() <= MAX_EMAIL_BYTES
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// An order or invoice number: a short run of letters and digits with the separators
@@ -91,13 +78,6 @@ fn is_order_number(value: &str) -> bool {
 /// Exactly four digits: a field for the end of a card number never takes the rest.
 fn is_last_four(value: &str) -> bool {
     value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `attachment:<id>`, the reference the inbox gave an uploaded image.
-fn is_attachment(value: &str) -> bool {
-    value.strip_prefix("attachment:").is_some_and(|id| {
-        (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    })
 }
 
 fn is_url(value: &str) -> bool {

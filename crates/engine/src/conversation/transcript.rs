@@ -3,13 +3,11 @@
 
 use super::redact::mask_card_numbers;
 use super::{Conversation, Reply};
-use crate::ticket::{Author, Message};
+use crate::ticket::{self, Author, Message};
 
 /// A message longer than this is kept truncated in the transcript (a 100 KB paste must
 /// not make the ticket undeliverable).
 const MAX_STORED_MESSAGE_CHARS: usize = 8000;
-/// Characters of the conversation id in the reference the visitor sees.
-const REFERENCE_CHARS: usize = 8;
 
 impl Conversation {
     /// Masks card numbers in the visitor's text before it is recorded anywhere.
@@ -49,11 +47,6 @@ impl Conversation {
 
     /// The short reference shown to the visitor.
     pub(super) fn reference(&self) -> String {
-        self.id
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .take(REFERENCE_CHARS)
-            .collect::<String>()
-            .to_uppercase()
+        ticket::reference(&self.id)
     }
 }
