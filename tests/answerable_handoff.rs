@@ -277,13 +277,9 @@ fn a_spanish_visitor_is_asked_in_spanish_with_the_checklist_in_spanish() {
     let engine = common::sample_engine();
     let mut chat = common::start_in(&engine, "es-ES");
     let reply = chat
-        .say(&engine, "quiero hablar con una persona", 2)
+        .say(&engine, "Presenté un chargeback con mi banco", 2)
         .unwrap();
-    let reply = if reply.handoff.is_some() {
-        reply
-    } else {
-        chat.request_human(&engine, 3)
-    };
+    assert!(reply.handoff.is_some(), "{reply:?}");
     assert!(
         reply
             .messages
@@ -291,18 +287,31 @@ fn a_spanish_visitor_is_asked_in_spanish_with_the_checklist_in_spanish() {
             .contains("¿A qué correo te respondemos?"),
         "{reply:?}"
     );
-    chat.say(&engine, "no me llega el enlace de descarga", 4)
-        .ok();
     let reply = give_email(&mut chat, &engine, "ana@example.com");
-    let line = reply.messages.join(" ");
-    if let Some(Asking::Details { checklist }) = &reply.asking {
-        assert!(line.contains("Unos datos"), "{line}");
-        assert!(!checklist.title.is_empty());
-        let labels: Vec<&str> = checklist.fields.iter().map(|f| f.label.as_str()).collect();
-        assert!(labels.iter().all(|l| !l.starts_with("Email")), "{labels:?}");
-    } else {
-        assert!(line.contains("te responderá a ana@example.com"), "{line}");
-    }
+    assert!(reply.messages.join(" ").contains("Unos datos"), "{reply:?}");
+    let Some(Asking::Details { checklist }) = &reply.asking else {
+        panic!("the billing checklist is asked: {reply:?}");
+    };
+    assert_eq!(checklist.title, "Consulta de facturación");
+    assert_eq!(
+        checklist.fields[0].label,
+        "Número de pedido o de factura (BA-…)"
+    );
+    let reply = chat
+        .submit_details(&engine, &values(&[("card_last4", "12")]), 3)
+        .unwrap();
+    assert!(
+        reply.errors["card_last4"].contains("últimos dígitos"),
+        "{reply:?}"
+    );
+    let reply = chat.skip_details(&engine, 4).unwrap();
+    assert!(
+        reply
+            .messages
+            .join(" ")
+            .contains("te responderá a ana@example.com en menos de 24 horas"),
+        "{reply:?}"
+    );
 }
 
 #[test]
