@@ -23,7 +23,8 @@ async function stored(page, id, done = () => true) {
   return copies[0];
 }
 
-const conversationId = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('deflect:conversation') || localStorage.getItem('deflect:conversation') || '{}').id);
+/** The conversation's id, which is its ticket's id (saved in sessionStorage). */
+const conversationId = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('deflect:conversation') || '{}').id);
 
 /** Every WCAG 2.0/2.1 A and AA violation axe finds. */
 async function violations(page) {

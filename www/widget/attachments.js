@@ -11,6 +11,8 @@ import { ticketEndpoint } from './settings.js';
 /** What the inbox accepts. */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** A hung upload gives up, so "Send details" is never held forever. */
+const UPLOAD_TIMEOUT_MS = 60000;
 
 /** A file input whose answer (`answerOf`) is the uploaded image's reference. */
 export function screenshotControl(w) {
@@ -41,14 +43,17 @@ async function upload(w, control, status) {
   const url = `${base}/${encodeURIComponent(state.handoff.ticket_id)}/attachments/${id}`;
   control.dataset.uploading = '1';
   status.textContent = t('uploading');
+  const abort = new AbortController();
+  const timeout = setTimeout(() => abort.abort(), UPLOAD_TIMEOUT_MS);
   try {
-    const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': file.type }, body: file });
+    const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': file.type }, body: file, signal: abort.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     control.dataset.attachment = `attachment:${id}`;
     status.textContent = t('uploaded', { name: file.name });
   } catch {
     status.textContent = t('uploadFailed');
   } finally {
+    clearTimeout(timeout);
     delete control.dataset.uploading;
     control.dispatchEvent(new Event('dfl-upload'));
   }

@@ -59,11 +59,16 @@ impl Conversation {
         })
     }
 
-    pub(super) fn has_contact(&self) -> bool {
+    /// The address a person can reply to, if the visitor has one on record.
+    fn reply_address(&self) -> Option<&str> {
         self.customer
             .email
             .as_deref()
-            .is_some_and(|e| !e.trim().is_empty())
+            .filter(|e| !e.trim().is_empty())
+    }
+
+    pub(super) fn has_contact(&self) -> bool {
+        self.reply_address().is_some()
     }
 
     /// An email the visitor already gave in a flow's checklist (e.g. the one they signed
@@ -176,12 +181,7 @@ impl Conversation {
         let settings = &engine.kb().settings;
         let reference = self.reference();
         let strings = self.strings();
-        let line = match self
-            .customer
-            .email
-            .as_deref()
-            .filter(|e| !e.trim().is_empty())
-        {
+        let line = match self.reply_address() {
             Some(email) => strings.will_reply(
                 &settings.brand_name,
                 email,
