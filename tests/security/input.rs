@@ -1,0 +1,1 @@
+//! Attacks with hostile text and numbers.
