@@ -26,7 +26,7 @@ struct FrontMatter {
     keywords: Vec<String>,
     issue_type: Option<Spanned<String>>,
     flow: Option<Spanned<String>>,
-    url: Option<String>,
+    url: Option<Spanned<String>>,
     lang: Option<Spanned<String>>,
 }
 
@@ -69,7 +69,7 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
             keywords: fm.keywords,
             issue_type: fm.issue_type.map(Spanned::into_inner),
             flow: fm.flow.map(Spanned::into_inner),
-            url: fm.url,
+            url: fm.url.map(Spanned::into_inner),
             lang,
             html: markdown::to_safe_html(&body),
             body_text: markdown::to_plain_text(&body),
@@ -137,6 +137,11 @@ fn check_front_matter(
             "give at least one example question customers ask",
         ));
     }
+    if let Some(url) = &fm.url
+        && let Err(why) = check_link(url.get_ref())
+    {
+        errors.push(front.error_at(Some(url.span()), format!("url `{}` {why}", url.get_ref())));
+    }
     let lang = fm
         .lang
         .as_ref()
@@ -147,4 +152,52 @@ fn check_front_matter(
         errors.push(front.error_at(span, format!("lang `{lang}` is not a supported language")));
     }
     lang
+}
+
+/// An article's "open in a new tab" link: the widget puts it in an `href`, so only a
+/// web address may go there (`javascript:` or `data:` would run or show anything).
+/// Absolute `http(s)://host…` links and paths on the embedding site (`/help/…`) pass.
+fn check_link(url: &str) -> Result<(), &'static str> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters");
+    }
+    let lower = url.to_ascii_lowercase();
+    let after_scheme = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match after_scheme {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) => Ok(()),
+        Some(_) => Err("must name a host after `https://`"),
+        None if url.starts_with('/') && !url.starts_with("//") => Ok(()),
+        None => Err("must start with `https://`, `http://` or `/` (a page of your site)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_link;
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        for ok in [
+            "https://example.com/a?b=c",
+            "HTTP://shop.example",
+            "/help/refunds",
+        ] {
+            assert_eq!(check_link(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "//evil.example/x",
+            "https:///x",
+            "https://exa mple.com",
+            "java\tscript:alert(1)",
+            "help/refunds",
+            "vbscript:x",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+    }
 }
