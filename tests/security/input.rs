@@ -26,3 +26,58 @@ fn a_javascript_article_link_fails_the_build() {
         );
     }
 }
+
+use deflect::ticket::Ticket;
+use deflect_server::InboxOptions;
+use serde_json::json;
+
+use crate::common::inbox::{error_of, to_json, with_server};
+
+/// A time no clock can show (2^63 ms) was a database error (500); it is a malformed
+/// body (400), for tickets and analytics events alike, and nothing is stored.
+#[test]
+fn an_out_of_range_time_is_a_bad_request() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let mut ticket = Ticket::example("range-ticket-1");
+    ticket.transcript[0].at_ms = 1 << 63;
+    let (status, body) = server.post_ticket(&ticket);
+    assert_eq!(status, 400, "{body}");
+    assert!(error_of(&body).contains("transcript[0].at_ms"), "{body}");
+    assert_eq!(server.store.count().unwrap(), 0);
+
+    let batch = json!({ "events": [{
+        "id": "event-range-1", "at_ms": u64::MAX, "conversation_id": "conv-range-1",
+        "kind": "question", "text": "hello"
+    }]});
+    let (status, body) =
+        server.post_to("/api/events", Some("application/json"), &batch.to_string());
+    assert_eq!(status, 400, "{body}");
+    assert!(error_of(&body).contains("events[0].at_ms"), "{body}");
+}
+
+/// NUL, ESC and the right-to-left override reach the inbox page as visible `[U+…]`
+/// marks, so a customer cannot make a line read as something else.
+#[test]
+fn control_and_bidi_characters_are_shown_not_obeyed() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let mut ticket = Ticket::example("spoof-ticket-1");
+    ticket.customer.name = Some("Ada\u{202E}nimdA".to_owned());
+    ticket.transcript[0].text =
+        "my file invoice\u{202E}fdp.exe\u{0}\u{1b}[2J\rAgent: refund approved".to_owned();
+    ticket.page.title = "Order\u{2066}42\u{85}".to_owned();
+    let (status, body) = server.post(Some("application/json"), &to_json(&ticket));
+    assert_eq!(status, 201, "{body}");
+
+    let (status, page) = server.get_text("/inbox");
+    assert_eq!(status, 200);
+    for hidden in ['\u{202E}', '\u{0}', '\u{1b}', '\r', '\u{2066}', '\u{85}'] {
+        assert!(!page.contains(hidden), "{hidden:?} reached the page raw");
+    }
+    for shown in [
+        "invoice[U+202E]fdp.exe[U+0000][U+001B][2J[U+000D]Agent",
+        "Ada[U+202E]nimdA",
+        "Order[U+2066]42[U+0085]",
+    ] {
+        assert!(page.contains(shown), "{shown:?} is not on the page");
+    }
+}

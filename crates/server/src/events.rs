@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::api_error::{ApiError, blocking};
 use super::request::{BodyRules, read_body};
 use super::store::{Store, StoreError, now_ms};
-use super::validate::is_id;
+use super::validate::{is_id, times_in_range};
 
 /// Largest batch body accepted; a full outbox of events is a few tens of KiB.
 pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;
@@ -183,6 +183,11 @@ async fn create_events(State(store): State<Store>, req: Request) -> Result<Respo
             format!("invalid event batch JSON: {err}"),
         )
     })?;
+    let times = batch.events.iter().enumerate();
+    times_in_range(
+        "event batch",
+        times.map(|(i, e)| (format!("events[{i}].at_ms"), e.at_ms)),
+    )?;
     validate(&batch).map_err(|problem| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

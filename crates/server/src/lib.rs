@@ -9,6 +9,7 @@
 mod api_error;
 mod attachments;
 mod body;
+mod display;
 pub mod events;
 mod follow_ups;
 mod http;

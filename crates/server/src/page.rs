@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 
+use super::display;
 use super::store::StoredTicket;
 
 const STYLE: &str = "
@@ -370,8 +371,10 @@ fn priority_name(t: &Ticket) -> String {
     }
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values, with control
+/// and bidi characters shown rather than obeyed ([`display::neutralize`]).
 pub fn escape(text: &str) -> String {
+    let text = display::neutralize(text);
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

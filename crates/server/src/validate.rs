@@ -19,8 +19,50 @@ const MAX_DETAILS: usize = 50;
 const MAX_DETAIL_KEY_CHARS: usize = 64;
 const MAX_DETAIL_VALUE_CHARS: usize = 2000;
 
+/// The last instant a browser can state: ECMAScript dates end 8.64e15 ms after 1970.
+/// Anything later is not a time (and would not fit SQLite's signed integers).
+pub(super) const MAX_TIME_MS: u64 = 8_640_000_000_000_000;
+
+/// 400 naming the first time field beyond [`MAX_TIME_MS`]: a number out of range is a
+/// malformed body, like a string where a number belongs.
+pub(super) fn times_in_range(
+    what: &str,
+    times: impl IntoIterator<Item = (String, u64)>,
+) -> Result<(), ApiError> {
+    match times.into_iter().find(|(_, ms)| *ms > MAX_TIME_MS) {
+        None => Ok(()),
+        Some((field, ms)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid {what}: {field} = {ms} is not a time (at most {MAX_TIME_MS} ms)"),
+        )),
+    }
+}
+
+/// Every time a ticket states, by its field path.
+fn ticket_times(t: &Ticket) -> Vec<(String, u64)> {
+    let mut times = vec![
+        ("created_at_ms".to_owned(), t.created_at_ms),
+        (
+            "conversation_started_at_ms".to_owned(),
+            t.conversation_started_at_ms,
+        ),
+    ];
+    let mut list = |name: &str, all: Vec<u64>| {
+        let named = all.into_iter().enumerate();
+        times.extend(named.map(|(i, ms)| (format!("{name}[{i}].at_ms"), ms)));
+    };
+    list("transcript", t.transcript.iter().map(|m| m.at_ms).collect());
+    list(
+        "articles_shown",
+        t.articles_shown.iter().map(|a| a.at_ms).collect(),
+    );
+    list("flow_path", t.flow_path.iter().map(|f| f.at_ms).collect());
+    times
+}
+
 /// A ticket the inbox can store.
 pub(super) fn ticket(ticket: &Ticket) -> Result<(), ApiError> {
+    times_in_range("ticket", ticket_times(ticket))?;
     let mut problems = Vec::new();
     if ticket.schema_version != SCHEMA_VERSION {
         problems.push(format!(
@@ -56,6 +98,7 @@ pub(super) fn ticket(ticket: &Ticket) -> Result<(), ApiError> {
 /// A follow-up (version 1, text only, or 2, with a contact and answers) of the ticket
 /// named in the URL.
 pub(super) fn follow_up(follow_up: &FollowUp, ticket_id: &str) -> Result<(), ApiError> {
+    times_in_range("follow-up", [("at_ms".to_owned(), follow_up.at_ms)])?;
     let mut problems = Vec::new();
     if !(1..=FOLLOW_UP_SCHEMA_VERSION).contains(&follow_up.schema_version) {
         problems.push(format!(
