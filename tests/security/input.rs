@@ -81,3 +81,61 @@ fn control_and_bidi_characters_are_shown_not_obeyed() {
         assert!(page.contains(shown), "{shown:?} is not on the page");
     }
 }
+
+/// A symbolic link left in the site folder does not publish what it points at: a file,
+/// a directory, or a precompressed sibling outside the folder is a 404, like a missing
+/// file, while links that stay inside keep working.
+#[cfg(unix)]
+#[test]
+fn the_static_site_never_leaves_its_folder() {
+    use std::os::unix::fs::symlink;
+
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "SECRET-OUTSIDE").unwrap();
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    fs::write(root.join("index.html"), "<h1>shop</h1>").unwrap();
+    fs::write(root.join("page.html"), "<p>page</p>").unwrap();
+    symlink(outside.path().join("secret.txt"), root.join("leak.txt")).unwrap();
+    symlink(outside.path(), root.join("home")).unwrap();
+    symlink(outside.path().join("secret.txt"), root.join("page.html.gz")).unwrap();
+    symlink(root.join("index.html"), root.join("alias.html")).unwrap();
+
+    let options = InboxOptions {
+        site_dir: Some(root.to_path_buf()),
+        ..InboxOptions::default()
+    };
+    let (_dir, server) = with_server(options);
+    let get = |path: &str, encoding: &str| {
+        let mut resp = common::inbox::agent()
+            .get(server.url(path))
+            .header("Accept-Encoding", encoding)
+            .call()
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.body_mut().read_to_string().unwrap_or_default())
+    };
+    for path in [
+        "/leak.txt",
+        "/home/secret.txt",
+        "/home/",
+        "/%6ceak.txt",
+        "/page.html",
+    ] {
+        let (status, body) = get(path, "gzip");
+        assert!(
+            !body.contains("SECRET-OUTSIDE"),
+            "{path} served the outside file"
+        );
+        assert_eq!(status, 404, "{path}");
+    }
+    assert_eq!(
+        get("/page.html", "identity"),
+        (200, "<p>page</p>".to_owned())
+    );
+    assert_eq!(
+        get("/alias.html", "identity"),
+        (200, "<h1>shop</h1>".to_owned())
+    );
+    assert_eq!(get("/", "identity"), (200, "<h1>shop</h1>".to_owned()));
+}

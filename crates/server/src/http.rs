@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use deflect_engine::ticket::{FollowUp, Ticket};
 
@@ -67,9 +66,7 @@ pub fn router(store: Store, options: InboxOptions) -> Router {
         .merge(api)
         .with_state(store);
     match options.site_dir {
-        Some(dir) => {
-            app.fallback_service(ServeDir::new(dir).precompressed_gzip().precompressed_br())
-        }
+        Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.
         None => app.route("/", get(|| async { Redirect::to("/inbox") })),
     }

@@ -17,6 +17,7 @@ pub mod insights;
 mod page;
 mod request;
 mod running;
+mod site;
 mod store;
 mod validate;
 
