@@ -139,3 +139,30 @@ fn the_static_site_never_leaves_its_folder() {
     );
     assert_eq!(get("/", "identity"), (200, "<h1>shop</h1>".to_owned()));
 }
+
+/// A password-reset link's token, an OAuth fragment and a login in the URL never reach
+/// the stored ticket, even from a sender that did not drop them as the widget does.
+#[test]
+fn secrets_in_page_urls_are_not_stored() {
+    let (_dir, server) = with_server(InboxOptions::default());
+    let mut ticket = Ticket::example("url-secret-ticket-1");
+    ticket.page.url = "https://ada:pw@shop.example/reset?token=RESET-SECRET&utm_source=mail#access_token=OAUTH-SECRET".to_owned();
+    ticket.page.referrer = "https://mail.example/open?session=MAIL-SECRET".to_owned();
+    let (status, body) = server.post_ticket(&ticket);
+    assert_eq!(status, 201, "{body}");
+    let stored = server
+        .store
+        .get("url-secret-ticket-1")
+        .unwrap()
+        .expect("stored");
+    assert_eq!(
+        stored.ticket.page.url,
+        "https://shop.example/reset?utm_source=mail"
+    );
+    assert_eq!(stored.ticket.page.referrer, "https://mail.example/open");
+    // The stored row is what the inbox shows and relays: it must hold none of them.
+    let raw = serde_json::to_string(&stored).unwrap();
+    for secret in ["RESET-SECRET", "OAUTH-SECRET", "MAIL-SECRET", "ada:pw"] {
+        assert!(!raw.contains(secret), "{secret} is in the database");
+    }
+}

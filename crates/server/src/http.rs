@@ -19,6 +19,7 @@ use deflect_engine::ticket::{FollowUp, Ticket};
 
 use super::api_error::{ApiError, blocking};
 use super::page;
+use super::page_url;
 use super::request::{BodyRules, parse_json, read_text};
 use super::store::{Inserted, Store};
 use super::validate;
@@ -102,8 +103,18 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
 /// `POST /api/tickets`: validate, store idempotently, answer 201 (new) or 200 (repeat).
 async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
     let text = read_text(req, &TICKET_BODY).await?;
-    let ticket: Ticket = parse_json(&text, "ticket")?;
+    let mut ticket: Ticket = parse_json(&text, "ticket")?;
     validate::ticket(&ticket)?;
+    // The widget already dropped them; a sender that did not is not believed either.
+    let text = match drop_page_secrets(&mut ticket) {
+        true => serde_json::to_string(&ticket).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("could not encode ticket: {e}"),
+            )
+        })?,
+        false => text,
+    };
 
     let id = ticket.id.clone();
     let inserted = blocking(
@@ -137,6 +148,19 @@ async fn add_follow_up(
         )
     })?;
     Ok(created_or_repeat(&id, inserted))
+}
+
+/// Removes secrets from the ticket's page and referrer URLs; whether any were there.
+fn drop_page_secrets(ticket: &mut Ticket) -> bool {
+    let mut changed = false;
+    for url in [&mut ticket.page.url, &mut ticket.page.referrer] {
+        let clean = page_url::without_secrets(url);
+        if clean != *url {
+            *url = clean;
+            changed = true;
+        }
+    }
+    changed
 }
 
 fn created_or_repeat(id: &str, inserted: Inserted) -> Response {

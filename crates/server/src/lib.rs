@@ -15,6 +15,7 @@ mod follow_ups;
 mod http;
 pub mod insights;
 mod page;
+mod page_url;
 mod request;
 mod running;
 mod site;
