@@ -105,7 +105,10 @@ function localTicket(w, { email = w.state.customer.email, message = '', reason, 
   };
   const transcript = state.convo.log
     .filter((m) => m.from === 'bot' || m.from === 'customer')
-    .map((m) => ({ at_ms: m.at || now, from: m.from, text: masked(m.text) }));
+    .map((m) => {
+      cards += m.cards || 0; // masked as it was said (log.js)
+      return { at_ms: m.at || now, from: m.from, text: masked(m.text) };
+    });
   if (message) transcript.push({ at_ms: now, from: 'customer', text: masked(message) });
   if (!transcript.length) transcript.push({ at_ms: now, from: 'customer', text: 'The visitor asked for a person.' });
   return {

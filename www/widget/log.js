@@ -4,6 +4,7 @@
 import { h, rich } from './dom.js';
 import { icon } from './icons.js';
 import { brandName } from './settings.js';
+import { maskCardNumbers } from './redact.js';
 
 /** Everything appended during one task is one batch: if it is taller than the log, its
  *  first line is scrolled to the top (a long reply is read from its start), else the
@@ -38,14 +39,18 @@ function record(w, entry) {
   w.state.convo.log.push({ ...entry, at: Date.now() });
 }
 
-/** A speech bubble from the visitor (`'me'`) or the bot (`'bot'`, with **bold**). */
-export function addRow(w, from, text, { remember = true } = {}) {
+/** A speech bubble from the visitor (`'me'`) or the bot (`'bot'`, with **bold**).
+ *  What the visitor typed is shown and kept with card numbers masked, so no full
+ *  number sits in the page, in sessionStorage or in a ticket built without the engine
+ *  (`cards` keeps the count for the ticket's redactions). */
+export function addRow(w, from, raw, { remember = true } = {}) {
+  const { text, count } = from === 'me' ? maskCardNumbers(raw) : { text: raw, count: 0 };
   const row =
     from === 'me'
       ? h('div', { class: 'row me' }, h('span', { class: 'sr', text: w.t('you') }), h('p', { class: 'bubble', text }))
       : h('div', { class: 'row bot' }, h('span', { class: 'sr', text: `${brandName(w)}: ` }), h('p', { class: 'bubble' }, rich(text)));
   put(w, row);
-  if (remember) record(w, { from: from === 'me' ? 'customer' : 'bot', text });
+  if (remember) record(w, from === 'me' ? { from: 'customer', text, cards: count } : { from: 'bot', text });
   return row;
 }
 
