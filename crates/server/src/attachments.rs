@@ -23,6 +23,7 @@ use serde_json::json;
 
 use super::api_error::{ApiError, blocking};
 use super::request::{BodyRules, read_limited};
+use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
 use super::validate::is_id;
 
@@ -57,7 +58,7 @@ pub(super) fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// The upload route, merged into the inbox's API router (and its CORS).
-pub(super) fn api_routes() -> Router<Store> {
+pub(super) fn api_routes() -> Router<AppState> {
     Router::new().route(
         "/api/tickets/{ticket_id}/attachments/{id}",
         put(put_attachment),
@@ -65,7 +66,7 @@ pub(super) fn api_routes() -> Router<Store> {
 }
 
 /// The route agents see images at, next to `/inbox`.
-pub(super) fn page_routes() -> Router<Store> {
+pub(super) fn page_routes() -> Router<AppState> {
     Router::new().route("/inbox/attachments/{id}", get(get_attachment))
 }
 

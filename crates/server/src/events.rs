@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
 use super::request::{BodyRules, read_body};
+use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
 use super::validate::{is_id, times_in_range};
 
@@ -162,7 +163,7 @@ pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
 }
 
 /// The `/api/events` route, merged into the inbox's API router (and its CORS).
-pub(super) fn routes() -> Router<Store> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/events", post(create_events))
 }
 

@@ -21,6 +21,7 @@ use super::api_error::{ApiError, blocking};
 use super::page;
 use super::page_url;
 use super::request::{BodyRules, parse_json, read_text};
+use super::state::AppState;
 use super::store::{Inserted, Store};
 use super::validate;
 
@@ -65,7 +66,7 @@ pub fn router(store: Store, options: InboxOptions) -> Router {
         .merge(super::attachments::page_routes())
         .merge(super::insights::routes())
         .merge(api)
-        .with_state(store);
+        .with_state(AppState::new(store));
     match options.site_dir {
         Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.

@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::api_error::{ApiError, blocking};
 use super::events;
 use super::page::{self, escape};
+use super::state::AppState;
 use super::store::{Store, StoreError};
 
 /// How many unanswered questions the report lists.
@@ -182,7 +183,7 @@ fn knowledge_gaps(conn: &Connection) -> rusqlite::Result<Vec<Gap>> {
 }
 
 /// `/inbox/insights` and `/api/insights`.
-pub(super) fn routes() -> Router<Store> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/inbox/insights", get(insights_page))
         .route("/api/insights", get(insights_json))

@@ -19,6 +19,7 @@ mod page_url;
 mod request;
 mod running;
 mod site;
+mod state;
 mod store;
 mod validate;
 
