@@ -325,3 +325,25 @@ fn rules_that_defer_to_the_conversation_take_its_route_and_rule_cases_state_chec
     let reply = give_email(&mut chat, &engine, "maya@example.com");
     assert_eq!(asked_checklist(&reply), Some("billing"), "{reply:?}");
 }
+
+/// A name field is free text: a card number typed into it is masked like one typed
+/// into the chat, in the ticket and in the follow-up that carries the contact.
+#[test]
+fn a_card_number_typed_as_the_name_is_masked() {
+    let engine = common::sample_engine();
+    let mut chat = common::start(&engine);
+    chat.request_human(&engine, 1);
+    let reply = chat
+        .give_contact(
+            &engine,
+            Some("maya@example.com"),
+            Some("4111 1111 1111 1111"),
+            2,
+        )
+        .unwrap();
+    let contact = reply.follow_up.unwrap().contact.unwrap();
+    assert_eq!(contact.name.as_deref(), Some("**** **** **** 1111"));
+    let ticket = chat.ticket(&engine).unwrap();
+    assert_eq!(ticket.customer.name.as_deref(), Some("**** **** **** 1111"));
+    assert_eq!(ticket.redactions.card_numbers, 1);
+}

@@ -3,10 +3,13 @@
 //! client sees (401, 403, 429, 400) and that nothing was stored that should not be.
 //!
 //! One module per line of defence:
+//! - `fuzz`: arbitrary and mutated input to the KB compiler, the inbox's parsers, the
+//!   matcher and whole conversations: no panic, every rejection a clear error.
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod fuzz;
 mod input;

@@ -345,10 +345,16 @@ fn read_path(path: &Path, errors: &mut Vec<KbError>) -> Option<Source> {
     match fs::read_to_string(path) {
         Ok(text) => Some(Source::new(path, text)),
         Err(e) => {
+            // read_to_string's own words for this ("stream did not contain valid
+            // UTF-8") do not tell an author what to do.
+            let message = match e.kind() {
+                std::io::ErrorKind::InvalidData => "is not UTF-8 text: save it as UTF-8".into(),
+                _ => format!("cannot read: {e}"),
+            };
             errors.push(KbError {
                 file: path.to_path_buf(),
                 line: 1,
-                message: format!("cannot read: {e}"),
+                message,
             });
             None
         }

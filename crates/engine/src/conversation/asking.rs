@@ -214,9 +214,13 @@ impl Conversation {
                 reply.asking = self.asking_view(engine);
                 return Ok(reply);
             }
+            // A name field is free text like any other: a card number typed into it is
+            // masked before it reaches the ticket (and before it is cut to length, so a
+            // cut cannot leave a number too short to recognise).
             let name: Option<String> = name
-                .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect())
-                .filter(|n: &String| !n.is_empty());
+                .map(|n| self.redact(n.trim()))
+                .map(|n| n.chars().take(MAX_NAME_CHARS).collect::<String>())
+                .filter(|n| !n.is_empty());
             self.customer.email = Some(email.to_string());
             self.customer.name = name.clone().or(self.customer.name.take());
             let line = self.strings().contact_given(email);
