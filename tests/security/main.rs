@@ -5,8 +5,11 @@
 //! One module per line of defence:
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
+//! - `trust`: forged claims (identity, tier, queue, priority, rules, bot lines) and
+//!   writing to someone else's ticket.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod input;
+mod trust;
