@@ -346,6 +346,16 @@ fn real_tickets(engine: &Engine) -> Vec<Ticket> {
         take(&chat);
     }
 
+    tickets.extend(requested_tickets(engine));
+    tickets
+}
+
+/// Real conversations whose handoff the visitor asked for, or a rule fired after
+/// troubleshooting, in English and Spanish.
+fn requested_tickets(engine: &Engine) -> Vec<Ticket> {
+    let mut tickets = Vec::new();
+    let mut take = |chat: &Conversation| tickets.push(chat.ticket(engine).expect("handed off"));
+
     // A refund after troubleshooting was suggested.
     let (mut chat, _) = start(engine, "real-refund-0001", "en", Customer::default());
     chat.say(engine, "how can I get a refund", 2).unwrap();
@@ -391,14 +401,37 @@ fn tickets_from_real_conversations_have_no_unverified_lines_and_agree() {
     assert!(tickets.len() >= 12);
     let spanish = tickets.iter().filter(|t| t.lang == "es").count();
     assert!(spanish >= 2, "Spanish conversations are among them");
-    // Every kind of bot line is among them, so a kind the check missed would show.
+    assert_every_kind_of_bot_line(&engine, &tickets);
+    // One inbox each: a conversation's ticket is taken twice, under one id.
+    for ticket in tickets {
+        let (_dir, server) = checking_server();
+        let (status, body) = server.post(Some("application/json"), &to_json(&ticket));
+        assert_eq!(status, 201, "{body}");
+        let check = &server.listed(&ticket.id)["server_check"];
+        assert_eq!(
+            check["unverified_bot_lines"],
+            json!([]),
+            "{}: {:#?}",
+            ticket.id,
+            ticket.transcript
+        );
+        assert_eq!(
+            check["agrees"], true,
+            "{}: {check} vs {ticket:#?}",
+            ticket.id
+        );
+    }
+}
+
+/// Every kind of bot line is among `tickets`, so a kind the check missed would show.
+fn assert_every_kind_of_bot_line(engine: &Engine, tickets: &[Ticket]) {
     let said: Vec<&str> = tickets
         .iter()
         .flat_map(|t| &t.transcript)
         .filter(|m| m.from == Author::Bot)
         .map(|m| m.text.as_str())
         .collect();
-    let flow_prompts = engine.kb().flows.iter().flat_map(|f| &f.steps);
+    let mut flow_prompts = engine.kb().flows.iter().flat_map(|f| &f.steps);
     for (kind, present) in [
         (
             "greeting",
@@ -415,9 +448,7 @@ fn tickets_from_real_conversations_have_no_unverified_lines_and_agree() {
         ),
         (
             "flow prompt",
-            flow_prompts
-                .clone()
-                .any(|s| said.contains(&s.prompt.as_str())),
+            flow_prompts.any(|s| said.contains(&s.prompt.as_str())),
         ),
         (
             "self-service first",
@@ -445,23 +476,24 @@ fn tickets_from_real_conversations_have_no_unverified_lines_and_agree() {
     ] {
         assert!(present, "no {kind} line among {said:#?}");
     }
-    // One inbox each: a conversation's ticket is taken twice, under one id.
-    for ticket in tickets {
-        let (_dir, server) = checking_server();
-        let (status, body) = server.post(Some("application/json"), &to_json(&ticket));
-        assert_eq!(status, 201, "{body}");
-        let check = &server.listed(&ticket.id)["server_check"];
-        assert_eq!(
-            check["unverified_bot_lines"],
-            json!([]),
-            "{}: {:#?}",
-            ticket.id,
-            ticket.transcript
-        );
-        assert_eq!(
-            check["agrees"], true,
-            "{}: {check} vs {ticket:#?}",
-            ticket.id
-        );
+}
+
+/// The KB the server checks with is the one the site's widgets download, and a
+/// manifest cannot point the server at a file outside the site.
+#[test]
+fn the_server_checks_with_the_bundle_the_sites_manifest_names() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("kb.0123abcd.bin"), deflect::SAMPLE_BUNDLE).unwrap();
+    let manifest = |index: &str| {
+        let json = json!({ "index": index }).to_string();
+        std::fs::write(site.path().join("manifest.json"), json).unwrap();
+    };
+    manifest("kb.0123abcd.bin");
+    let kb = ServerKb::from_site(site.path()).unwrap();
+    assert_eq!(kb.version(), common::sample_kb().version);
+    for outside in ["../kb.0123abcd.bin", "/etc/passwd"] {
+        manifest(outside);
+        let err = ServerKb::from_site(site.path()).unwrap_err().to_string();
+        assert!(err.contains("no \"index\""), "{outside}: {err}");
     }
 }

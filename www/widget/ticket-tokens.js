@@ -10,9 +10,14 @@ export const TOKEN_HEADER = 'Deflect-Ticket-Token';
 /** Tickets whose tokens are kept; older ones are forgotten first. */
 const MAX_KEPT = 20;
 
+/** Tokens of this page view, in case storage is blocked or full. */
+const memory = new Map();
+/** Ticket id -> resolvers of `whenToken` calls waiting for its token. */
+const waiting = new Map();
+
 function readAll(storage) {
   try {
-    const all = JSON.parse(storage.getItem(TOKENS_KEY));
+    const all = JSON.parse(storage().getItem(TOKENS_KEY));
     return all && typeof all === 'object' && !Array.isArray(all) ? all : {};
   } catch {
     return {};
@@ -20,46 +25,45 @@ function readAll(storage) {
 }
 
 /** Keeps `token` for ticket `id` (a string from the endpoint; anything else is ignored). */
-export function rememberToken(id, token, storage = localStorage) {
+export function rememberToken(id, token, storage = () => localStorage) {
   if (typeof token !== 'string' || !token) return;
+  memory.set(id, token);
   const all = readAll(storage);
   delete all[id];
   all[id] = token;
   const ids = Object.keys(all);
   for (const old of ids.slice(0, Math.max(0, ids.length - MAX_KEPT))) delete all[old];
   try {
-    storage.setItem(TOKENS_KEY, JSON.stringify(all));
+    storage().setItem(TOKENS_KEY, JSON.stringify(all));
   } catch {
-    /* storage full or blocked: follow-ups of this page view still get it from memory */
+    /* storage full or blocked: this page view still has it in memory */
   }
-  memory.set(id, token);
   for (const resolve of waiting.get(id) || []) resolve(token);
   waiting.delete(id);
 }
 
-const memory = new Map();
-/** Ticket id -> resolvers of `whenToken` calls waiting for its token. */
-const waiting = new Map();
-
 /** The token of ticket `id`, or null while it is not known. */
-export function tokenFor(id, storage = localStorage) {
+export function tokenFor(id, storage = () => localStorage) {
   return memory.get(id) || readAll(storage)[id] || null;
 }
 
 /** Headers that carry ticket `id`'s token, if it is known. */
-export function tokenHeaders(id) {
-  const token = tokenFor(id);
+export function tokenHeaders(id, storage = () => localStorage) {
+  const token = tokenFor(id, storage);
   return token ? { [TOKEN_HEADER]: token } : {};
 }
 
 /** Resolves with ticket `id`'s token once its ticket is accepted, or with null after
  *  `ms` (the ticket is still on its way: then the inbox accepts a screenshot without). */
-export function whenToken(id, ms) {
-  const known = tokenFor(id);
+export function whenToken(id, ms, storage = () => localStorage) {
+  const known = tokenFor(id, storage);
   if (known) return Promise.resolve(known);
   return new Promise((resolve) => {
-    const list = waiting.get(id) || [];
-    waiting.set(id, list.concat(resolve));
-    setTimeout(() => resolve(tokenFor(id)), ms);
+    const timer = setTimeout(() => resolve(tokenFor(id, storage)), ms);
+    const done = (token) => {
+      clearTimeout(timer);
+      resolve(token);
+    };
+    waiting.set(id, (waiting.get(id) || []).concat(done));
   });
 }

@@ -217,17 +217,12 @@ fn rules_fired_section(html: &mut String, t: &Ticket) {
 fn transcript_section(html: &mut String, stored: &StoredTicket) {
     html.push_str("<h3>Transcript</h3>\n<ol class=\"transcript\">\n");
     for (i, msg) in stored.ticket.transcript.iter().enumerate() {
-        let (class, who) = match msg.from {
-            Author::Customer => ("customer", "Customer"),
+        let (class, who, mark) = match msg.from {
+            Author::Customer => ("customer", "Customer", ""),
             Author::Bot if verdict_page::is_unverified_line(stored, i) => {
-                ("bot unverified", "Bot?")
+                ("bot unverified", "Bot?", verdict_page::UNVERIFIED_LINE)
             }
-            Author::Bot => ("bot", "Bot"),
-        };
-        let mark = if class == "bot unverified" {
-            verdict_page::UNVERIFIED_LINE
-        } else {
-            ""
+            Author::Bot => ("bot", "Bot", ""),
         };
         transcript_line(html, class, who, msg.at_ms, &msg.text, mark);
     }
