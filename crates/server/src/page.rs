@@ -144,9 +144,6 @@ fn ticket_header(html: &mut String, stored: &StoredTicket) {
         escape(&t.id)
     );
     verdict_page::badges(html, stored);
-    if t.needs_review {
-        html.push_str("<span class=\"badge review\">needs review</span>\n");
-    }
     let _ = writeln!(
         html,
         "<span class=\"meta\">received {}{}</span>",

@@ -14,8 +14,9 @@ use super::store::StoredTicket;
 pub(super) const UNVERIFIED_LINE: &str =
     "<strong class=\"unverified\">⚠ Unverified: not something this bot says</strong>";
 
-/// The queue and priority badges: the server's, with the browser's claim beside them
-/// when it differs; the browser's, marked unchecked, when the inbox had no KB.
+/// The queue, priority and review badges: the server's, with the browser's claim
+/// beside them when it differs; the browser's, marked unchecked, when the inbox had no
+/// KB; then whether the customer is verified.
 pub(super) fn badges(html: &mut String, stored: &StoredTicket) {
     let t = &stored.ticket;
     let (queue, priority) = match &stored.server_check {
@@ -23,6 +24,13 @@ pub(super) fn badges(html: &mut String, stored: &StoredTicket) {
         None => (t.queue.as_str(), t.priority),
     };
     badge(html, queue, priority);
+    let needs_review = stored
+        .server_check
+        .as_ref()
+        .map_or(t.needs_review, |check| check.needs_review);
+    if needs_review {
+        html.push_str("<span class=\"badge review\">needs review</span>\n");
+    }
     match &stored.server_check {
         Some(check) if !check.agrees => {
             let _ = writeln!(
