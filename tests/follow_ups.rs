@@ -259,6 +259,9 @@ fn a_database_from_before_follow_ups_v2_opens_and_takes_contacts() {
                 "at_ms": 5, "text": "old text"}])
     );
     assert_eq!(before["reply_to"], Value::Null);
+    // Its row gained the verdict columns: a ticket from then is unverified and unchecked.
+    assert_eq!(before["customer_verified"], false);
+    assert_eq!(before["server_check"], Value::Null);
     let contact = follow_up(
         "old-db-0001",
         7,

@@ -251,6 +251,13 @@ fn a_repeat_gets_a_token_only_with_the_first_deliverys_body() {
             server.post_follow_up(&follow_up("repeat-token-01", n, "hi"), Some(token));
         assert_eq!(status, 201, "{body}");
     }
+
+    // A client replaying the body forever does not pile up tokens.
+    let tokens: Vec<bool> = (0..10)
+        .map(|_| server.post_ticket(&ticket).1.get("token").is_some())
+        .collect();
+    assert_eq!(tokens.iter().filter(|&&t| t).count(), 6, "{tokens:?}");
+    assert_eq!(count(&dir, "SELECT COUNT(*) FROM ticket_tokens"), 8);
 }
 
 #[test]
