@@ -225,16 +225,12 @@ fn the_inbox_page_shows_screenshots_given_in_details_and_follow_ups() {
     ticket
         .details
         .insert("note".to_owned(), "attachment:\"><b>x</b>".to_owned());
-    assert_eq!(server.post_ticket(&ticket).0, 201);
+    let token = server.post_ticket_for_token(&ticket);
     let follow_up = json!({
         "schema_version": 2, "id": "with-shots-0001-5", "ticket_id": "with-shots-0001",
         "at_ms": 1, "text": "Screenshot: attached", "details": {"error_shot": "attachment:later-shot-01"},
     });
-    let (status, body) = server.post_to(
-        "/api/tickets/with-shots-0001/messages",
-        Some("application/json"),
-        &follow_up.to_string(),
-    );
+    let (status, body) = server.post_follow_up(&follow_up, Some(&token));
     assert_eq!(status, 201, "{body}");
 
     let resp = get(&server, "/inbox");

@@ -24,28 +24,13 @@ fn follow_up(ticket_id: &str, n: u32, extra: Value) -> Value {
     value
 }
 
-fn send(server: &Server, follow_up: &Value) -> (u16, Value) {
-    let ticket_id = follow_up["ticket_id"].as_str().unwrap();
-    server.post_to(
-        &format!("/api/tickets/{ticket_id}/messages"),
-        Some("application/json"),
-        &follow_up.to_string(),
-    )
+/// Sends a follow-up with its ticket's token (`None`: a ticket from before tokens).
+fn send(server: &Server, follow_up: &Value, token: Option<&str>) -> (u16, Value) {
+    server.post_follow_up(follow_up, token)
 }
 
 fn schema_accepts(follow_up: &Value) -> bool {
     common::schema_errors("follow-up.v2.json", follow_up).is_empty()
-}
-
-/// The listed ticket with this id.
-fn listed(server: &Server, id: &str) -> Value {
-    let list = server.get_json("/api/tickets");
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("{id} not listed in {list}"))
-        .clone()
 }
 
 /// A ticket from a visitor the page did not identify.
@@ -58,8 +43,8 @@ fn anonymous(id: &str) -> Ticket {
 #[test]
 fn a_contact_given_after_the_handoff_becomes_reply_to_with_its_answers() {
     let (_dir, server) = with_server(InboxOptions::default());
-    assert_eq!(server.post_ticket(&anonymous("v2-contact-0001")).0, 201);
-    assert_eq!(listed(&server, "v2-contact-0001")["reply_to"], Value::Null);
+    let token = server.post_ticket_for_token(&anonymous("v2-contact-0001"));
+    assert_eq!(server.listed("v2-contact-0001")["reply_to"], Value::Null);
 
     let first = follow_up(
         "v2-contact-0001",
@@ -78,11 +63,15 @@ fn a_contact_given_after_the_handoff_becomes_reply_to_with_its_answers() {
     );
     for f in [&first, &corrected, &answers] {
         assert!(schema_accepts(f), "{f}");
-        assert_eq!(send(&server, f).0, 201, "{f}");
+        assert_eq!(send(&server, f, Some(&token)).0, 201, "{f}");
     }
-    assert_eq!(send(&server, &corrected).0, 200, "a repeat is stored once");
+    assert_eq!(
+        send(&server, &corrected, Some(&token)).0,
+        200,
+        "a repeat is stored once"
+    );
 
-    let ticket = listed(&server, "v2-contact-0001");
+    let ticket = server.listed("v2-contact-0001");
     assert_eq!(
         ticket["reply_to"],
         json!({"email": "maya@example.com", "name": "Maya <b>"}),
@@ -113,17 +102,18 @@ fn a_ticket_without_any_email_is_listed_under_no_way_to_reply() {
     blank.customer.email = Some("  ".to_owned());
     let mut identified = Ticket::example("identified-0001");
     identified.reason = "Customer the page knows".to_owned();
-    for ticket in [&no_email, &blank, &identified] {
+    let token = server.post_ticket_for_token(&no_email);
+    for ticket in [&blank, &identified] {
         assert_eq!(server.post_ticket(ticket).0, 201);
     }
     // Only a text message after the handoff: still nobody to write to.
     let text_only = follow_up("no-reply-0001", 3, json!({}));
-    assert_eq!(send(&server, &text_only).0, 201);
+    assert_eq!(send(&server, &text_only, Some(&token)).0, 201);
 
-    assert_eq!(listed(&server, "no-reply-0001")["reply_to"], Value::Null);
-    assert_eq!(listed(&server, "blank-mail-0001")["reply_to"], Value::Null);
+    assert_eq!(server.listed("no-reply-0001")["reply_to"], Value::Null);
+    assert_eq!(server.listed("blank-mail-0001")["reply_to"], Value::Null);
     assert_eq!(
-        listed(&server, "identified-0001")["reply_to"],
+        server.listed("identified-0001")["reply_to"],
         json!({"email": "ada@example.com", "name": "Ada"})
     );
 
@@ -142,13 +132,13 @@ fn a_ticket_without_any_email_is_listed_under_no_way_to_reply() {
 #[test]
 fn a_v1_follow_up_is_still_accepted_and_keeps_the_customers_email() {
     let (_dir, server) = with_server(InboxOptions::default());
-    assert_eq!(server.post_ticket(&Ticket::example("v1-still-0001")).0, 201);
+    let token = server.post_ticket_for_token(&Ticket::example("v1-still-0001"));
     let mut v1 = follow_up("v1-still-0001", 3, json!({}));
     v1["schema_version"] = json!(1);
     assert!(common::schema_errors("follow-up.v1.json", &v1).is_empty());
-    assert_eq!(send(&server, &v1).0, 201);
+    assert_eq!(send(&server, &v1, Some(&token)).0, 201);
 
-    let ticket = listed(&server, "v1-still-0001");
+    let ticket = server.listed("v1-still-0001");
     assert_eq!(ticket["follow_ups"][0]["schema_version"], 1);
     assert_eq!(ticket["follow_ups"][0]["text"], "message 3");
     assert_eq!(
@@ -161,7 +151,7 @@ fn a_v1_follow_up_is_still_accepted_and_keeps_the_customers_email() {
 #[test]
 fn invalid_contacts_and_answers_are_422_and_the_schema_agrees() {
     let (_dir, server) = with_server(InboxOptions::default());
-    assert_eq!(server.post_ticket(&Ticket::example("bad-v2-0001")).0, 201);
+    let token = server.post_ticket_for_token(&Ticket::example("bad-v2-0001"));
     let many: serde_json::Map<String, Value> =
         (0..51).map(|i| (format!("f{i}"), json!("x"))).collect();
     let cases = [
@@ -199,7 +189,7 @@ fn invalid_contacts_and_answers_are_422_and_the_schema_agrees() {
     for (n, (field, extra)) in (3..).zip(cases) {
         let bad = follow_up("bad-v2-0001", n, extra);
         assert!(!schema_accepts(&bad), "schema accepts {bad}");
-        let (status, body) = send(&server, &bad);
+        let (status, body) = send(&server, &bad, Some(&token));
         assert_eq!(status, 422, "{field}: {body}");
         assert!(error_of(&body).contains(field), "{field}: {body}");
     }
@@ -216,7 +206,7 @@ fn invalid_contacts_and_answers_are_422_and_the_schema_agrees() {
         }),
     );
     assert!(schema_accepts(&edge));
-    assert_eq!(send(&server, &edge).0, 201);
+    assert_eq!(send(&server, &edge, Some(&token)).0, 201);
 }
 
 /// The `follow_ups` table as `deflect serve` created it before follow-ups v2.
@@ -262,19 +252,23 @@ fn a_database_from_before_follow_ups_v2_opens_and_takes_contacts() {
     }
 
     let server = Server::start(&db, InboxOptions::default());
-    let before = listed(&server, "old-db-0001");
+    let before = server.listed("old-db-0001");
     assert_eq!(
         before["follow_ups"],
         json!([{"schema_version": 1, "id": "old-db-0001-3", "ticket_id": "old-db-0001",
                 "at_ms": 5, "text": "old text"}])
     );
     assert_eq!(before["reply_to"], Value::Null);
+    // Its row gained the verdict columns: a ticket from then is unverified and unchecked.
+    assert_eq!(before["customer_verified"], false);
+    assert_eq!(before["server_check"], Value::Null);
     let contact = follow_up(
         "old-db-0001",
         7,
         json!({"contact": {"email": "late@example.com"}}),
     );
-    assert_eq!(send(&server, &contact).0, 201);
+    // Its browser was never given a token, so its ticket takes follow-ups as before.
+    assert_eq!(send(&server, &contact, None).0, 201);
     drop(server);
 
     // Opening the migrated file again changes nothing and loses nothing.

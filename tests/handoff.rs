@@ -284,19 +284,7 @@ fn a_tech_flow_that_ends_unsolved_goes_to_tech() {
     }
     let step = reply.step.clone().expect("the flow asks for details");
     let checklist = step.checklist.unwrap();
-    let values: BTreeMap<String, String> = checklist
-        .fields
-        .iter()
-        .map(|f| {
-            let value = match f.kind {
-                deflect::model::FieldKind::Url => "https://brushwork.example/lesson/3".into(),
-                deflect::model::FieldKind::Choice => f.options[0].clone(),
-                deflect::model::FieldKind::Screenshot => String::new(),
-                _ => "Lesson 3".into(),
-            };
-            (f.id.clone(), value)
-        })
-        .collect();
+    let values = common::sample_answers(&checklist);
     let reply = chat.submit_details(&engine, &values, 4).unwrap();
     assert!(reply.handoff.is_some(), "{reply:?}");
     let ticket = chat.ticket(&engine).unwrap();
@@ -401,6 +389,7 @@ fn a_tier_given_after_the_chat_started_counts_on_the_next_message() {
         email: Some("vip@example.com".into()),
         name: None,
         tier: Some("vip".into()),
+        signature: None,
     });
     let reply = chat.say(&engine, "and my certificate?", 3).unwrap();
     assert!(reply.handoff.is_some(), "{reply:?}");
@@ -418,6 +407,7 @@ fn identifying_with_the_same_tier_does_not_fire_again() {
         email: Some("sam@example.com".into()),
         name: None,
         tier: None,
+        signature: None,
     });
     let reply = chat.say(&engine, "and my certificate?", 3).unwrap();
     assert!(reply.handoff.is_none(), "{reply:?}");

@@ -281,7 +281,7 @@ fn a_bad_batch_is_refused_with_a_clear_error_and_nothing_is_stored() {
 fn events_from_an_allowed_origin_pass_cors() {
     let server = Server::start(InboxOptions {
         allowed_origins: vec!["https://creator.example".into()],
-        site_dir: None,
+        ..InboxOptions::default()
     });
     let resp = agent()
         .options(format!("{}/api/events", server.running.base))

@@ -44,7 +44,7 @@ function start(stub) {
   const queue = [].slice.call((stub && stub.q) || []);
   const config = {
     endpoint: data.endpoint || settings.ticket_endpoint || null,
-    tier: data.tier || null, email: data.email || null, name: data.name || null,
+    tier: data.tier || null, email: data.email || null, name: data.name || null, signature: data.signature || null,
     lang: data.lang || null, greeting: data.greeting || null, analytics: data.analytics || null,
     position: data.position == 'left' ? 'left' : 'right',
     color: usableColor(data.color || settings.brand_color || DEFAULT_COLOR) || DEFAULT_COLOR,

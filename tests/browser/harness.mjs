@@ -17,12 +17,13 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--no-first-run',
 ];
 
-/** Starts `deflect serve --port 0` and resolves once it prints its URL. */
-export async function startServer() {
+/** Starts `deflect serve --port 0` and resolves once it prints its URL; `env` adds
+ *  environment variables (e.g. DEFLECT_IDENTITY_SECRET). */
+export async function startServer({ env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
   const child = spawn(join(root, 'target/release/deflect'),
     ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', join(dir, 'inbox.sqlite')],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 15000);
@@ -52,10 +53,10 @@ export async function startServer() {
  * Starts `deflect serve` and Chromium before a test file's tests and stops both after
  * them; tests read `env.server` and `env.browser`.
  */
-export function useSiteAndBrowser() {
+export function useSiteAndBrowser(serverOptions = {}) {
   const env = { server: null, browser: null };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(serverOptions);
     env.browser = await launchBrowser();
   });
   after(async () => {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use deflect::ticket::Ticket;
-use deflect_server::{InboxOptions, RunningInbox, Store};
+use deflect_server::{InboxOptions, RunningInbox, Store, TICKET_TOKEN_HEADER};
 use serde_json::Value;
 use tempfile::TempDir;
 use ureq::http::Response;
@@ -58,6 +58,44 @@ impl Server {
         self.post(Some("application/json"), &to_json(ticket))
     }
 
+    /// Posts `ticket` and returns the token its 201 carries.
+    pub fn post_ticket_for_token(&self, ticket: &Ticket) -> String {
+        let (status, body) = self.post_ticket(ticket);
+        assert_eq!(status, 201, "{body}");
+        body["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token in {body}"))
+            .to_owned()
+    }
+
+    /// POSTs a follow-up (`follow_up["ticket_id"]` names its ticket) with `token` in the
+    /// ticket-token header, or without one.
+    pub fn post_follow_up(&self, follow_up: &Value, token: Option<&str>) -> (u16, Value) {
+        let ticket_id = follow_up["ticket_id"].as_str().expect("ticket_id");
+        let path = format!("/api/tickets/{ticket_id}/messages");
+        let mut req = agent()
+            .post(self.url(&path))
+            .header("Content-Type", "application/json");
+        if let Some(token) = token {
+            req = req.header(TICKET_TOKEN_HEADER, token);
+        }
+        json_of(
+            req.send(follow_up.to_string())
+                .expect("POST reaches the server"),
+        )
+    }
+
+    /// The ticket with this id as `GET /api/tickets` lists it.
+    pub fn listed(&self, id: &str) -> Value {
+        let list = self.get_json("/api/tickets");
+        list.as_array()
+            .expect("an array of tickets")
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not listed in {list}"))
+            .clone()
+    }
+
     pub fn get_json(&self, path: &str) -> Value {
         let (status, body) = json_of(agent().get(self.url(path)).call().expect("GET"));
         assert_eq!(status, 200, "GET {path}: {body}");
@@ -89,4 +127,15 @@ pub fn with_server(options: InboxOptions) -> (TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(&dir.path().join("tickets.db"), options);
     (dir, server)
+}
+
+/// A follow-up of `ticket_id` as the engine sends it: message `n` of the conversation.
+pub fn follow_up(ticket_id: &str, n: u32, text: &str) -> Value {
+    serde_json::json!({
+        "schema_version": 2,
+        "id": format!("{ticket_id}-{n}"),
+        "ticket_id": ticket_id,
+        "at_ms": 1_767_000_100_000u64 + u64::from(n),
+        "text": text,
+    })
 }

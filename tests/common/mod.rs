@@ -5,6 +5,7 @@
 
 pub mod inbox;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use deflect::model::Kb;
@@ -68,6 +69,26 @@ fn start_with(engine: &Engine, tier: Option<&str>, lang: &str) -> Conversation {
     start.customer.tier = tier.map(str::to_string);
     start.page.url = "https://brushwork.example/course".into();
     Conversation::start(engine, start).0
+}
+
+/// A valid answer to each field of a checklist a flow shows (screenshots left empty).
+pub fn sample_answers(
+    checklist: &deflect::conversation::ChecklistView,
+) -> BTreeMap<String, String> {
+    use deflect::model::FieldKind;
+    checklist
+        .fields
+        .iter()
+        .map(|f| {
+            let value = match f.kind {
+                FieldKind::Url => "https://brushwork.example/lesson/3".into(),
+                FieldKind::Choice => f.options[0].clone(),
+                FieldKind::Screenshot => String::new(),
+                _ => "Lesson 3".into(),
+            };
+            (f.id.clone(), value)
+        })
+        .collect()
 }
 
 /// A copy of the sample KB in a temporary folder, to break on purpose.

@@ -7,9 +7,12 @@
 //!   matcher and whole conversations: no panic, every rejection a clear error.
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
+//! - `trust`: forged claims (identity, tier, queue, priority, rules, bot lines) and
+//!   writing to someone else's ticket.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod fuzz;
 mod input;
+mod trust;

@@ -7,12 +7,15 @@
 import { h } from './dom.js';
 import { uuid } from './uuid.js';
 import { ticketEndpoint } from './settings.js';
+import { TOKEN_HEADER, whenToken } from './ticket-tokens.js';
 
 /** What the inbox accepts. */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** A hung upload gives up, so "Send details" is never held forever. */
 const UPLOAD_TIMEOUT_MS = 60000;
+/** How long an upload waits for its ticket to be accepted (and its token known). */
+const TOKEN_WAIT_MS = 15000;
 
 /** A file input whose answer (`answerOf`) is the uploaded image's reference. */
 export function screenshotControl(w) {
@@ -46,7 +49,10 @@ async function upload(w, control, status) {
   const abort = new AbortController();
   const timeout = setTimeout(() => abort.abort(), UPLOAD_TIMEOUT_MS);
   try {
-    const res = await fetch(url, { method: 'PUT', headers: { 'Content-Type': file.type }, body: file, signal: abort.signal });
+    // Once the ticket is accepted the upload needs its token; before, it needs none.
+    const token = await whenToken(state.handoff.ticket_id, TOKEN_WAIT_MS);
+    const headers = { 'Content-Type': file.type, ...(token ? { [TOKEN_HEADER]: token } : {}) };
+    const res = await fetch(url, { method: 'PUT', headers, body: file, signal: abort.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     control.dataset.attachment = `attachment:${id}`;
     status.textContent = t('uploaded', { name: file.name });

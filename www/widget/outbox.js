@@ -1,11 +1,13 @@
 // Tickets and follow-ups on their way to the ticket endpoint, through the retry queue.
 // The ticket id is the conversation id, so resending is safe. Follow-ups (what the
 // visitor writes after the handoff) wait in the same outbox until their ticket is
-// accepted, then go to <endpoint>/<ticket id>/messages.
+// accepted, then go to <endpoint>/<ticket id>/messages with the token the ticket's
+// acceptance brought (ticket-tokens.js).
 
 import { createRetryQueue, outcomeOf } from './retry-queue.js';
 import { postJson } from './post-json.js';
 import { OUTBOX_KEY } from './storage-keys.js';
+import { rememberToken, tokenHeaders } from './ticket-tokens.js';
 
 let endpoint = '/api/tickets';
 
@@ -20,7 +22,8 @@ const outbox = createRetryQueue({
   firstRetryMs: 1000,
   waitsFor: (item) => item.ticket_id || null,
   async deliver([item]) {
-    const result = await postJson(targetOf(item), item);
+    const result = await postJson(targetOf(item), item, item.ticket_id ? tokenHeaders(item.ticket_id) : {});
+    if (!item.ticket_id && result.answer) rememberToken(item.id, result.answer.token);
     if (outcomeOf(result.status) === 'dropped') {
       console.warn(`Deflect: ${targetOf(item)} refused ${item.id} with HTTP ${result.status}; it was not delivered and will not be retried.`);
     }

@@ -18,7 +18,9 @@ use clap::{Parser, Subcommand};
 use deflect_compile::{self as compile, Compiled};
 use deflect_engine::Engine;
 use deflect_engine::search::{Explanation, SearchIndex};
-use deflect_server::{self as inbox, InboxOptions, Store};
+use deflect_server::{
+    self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb, Store,
+};
 
 mod site;
 
@@ -131,6 +133,14 @@ enum Command {
         /// Origins allowed to post tickets cross-origin (`*` for any).
         #[arg(long = "allow-origin")]
         allow_origins: Vec<String>,
+        /// Check tickets against this KB folder, compiled at start (default: the
+        /// bundle the site's manifest.json names, which is what its widgets run).
+        #[arg(long)]
+        kb: Option<PathBuf>,
+        /// A file holding the identity secret (default: the DEFLECT_IDENTITY_SECRET
+        /// environment variable); without one no visitor is verified.
+        #[arg(long)]
+        identity_secret_file: Option<PathBuf>,
     },
 }
 
@@ -223,7 +233,12 @@ fn run(command: Command) -> CliResult {
             port,
             db,
             allow_origins,
-        } => serve(site, port, db, allow_origins),
+            kb,
+            identity_secret_file,
+        } => {
+            let trust = trust_options(&site, kb.as_deref(), identity_secret_file.as_deref())?;
+            serve(site, port, db, allow_origins, trust)
+        }
     }
 }
 
@@ -526,7 +541,47 @@ fn str_of(v: &serde_json::Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
-fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> CliResult {
+/// What `deflect serve` checks tickets with: the KB (`--kb`, else the site's bundle)
+/// and the identity secret (`--identity-secret-file`, else the environment).
+fn trust_options(
+    site: &Path,
+    kb: Option<&Path>,
+    secret_file: Option<&Path>,
+) -> Result<(Option<ServerKb>, Option<IdentitySecret>), String> {
+    let kb = match kb {
+        Some(dir) => Some(ServerKb::open(&checked(dir)?.1).map_err(|e| e.to_string())?),
+        None if site.join("manifest.json").exists() => {
+            Some(ServerKb::from_site(site).map_err(|e| e.to_string())?)
+        }
+        None => {
+            eprintln!(
+                "warning: {} has no manifest.json and no --kb was given: tickets are stored without the server's check of their queue, priority and bot lines",
+                site.display()
+            );
+            None
+        }
+    };
+    let secret = match secret_file {
+        Some(path) => Some(IdentitySecret::from_file(path)),
+        None => IdentitySecret::from_env().transpose(),
+    }
+    .transpose()
+    .map_err(|e| e.to_string())?;
+    if secret.is_none() {
+        eprintln!(
+            "note: no identity secret ({IDENTITY_SECRET_ENV} or --identity-secret-file): every visitor is unverified and no tier is believed"
+        );
+    }
+    Ok((kb, secret))
+}
+
+fn serve(
+    site: PathBuf,
+    port: u16,
+    db: PathBuf,
+    allow_origins: Vec<String>,
+    (kb, identity_secret): (Option<ServerKb>, Option<IdentitySecret>),
+) -> CliResult {
     if let Some(parent) = db.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
@@ -542,6 +597,8 @@ fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> C
         let options = InboxOptions {
             allowed_origins: allow_origins,
             site_dir: Some(site),
+            kb,
+            identity_secret,
         };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -89,6 +89,19 @@ pub struct RouteDecision {
     pub issue_type: Option<String>,
 }
 
+impl RouteDecision {
+    /// The handoff's priority: the highest of the rules that fired it, else high when
+    /// the route wants a human review, else normal. The conversation and the server's
+    /// replay (`conversation::replay`) both ask here, so they cannot disagree.
+    pub fn priority(&self, fired: Option<Priority>) -> Priority {
+        fired.unwrap_or(if self.needs_review {
+            Priority::High
+        } else {
+            Priority::Normal
+        })
+    }
+}
+
 /// The result of playing messages through the rules (rule tests, `deflect check`).
 #[derive(Debug, Clone)]
 pub struct Simulation {

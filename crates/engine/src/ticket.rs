@@ -138,6 +138,12 @@ pub struct Customer {
     pub name: Option<String>,
     /// e.g. "standard", "vip", "partner".
     pub tier: Option<String>,
+    /// The creator's server's HMAC-SHA256 of the email and tier (hex), which
+    /// `deflect serve` checks before it believes either: without a valid one the
+    /// customer is unverified and the tier earns no priority. See README, "Who the
+    /// visitor is".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// Where and in what browser the conversation happened.
@@ -219,6 +225,7 @@ impl Ticket {
                 email: Some("ada@example.com".to_owned()),
                 name: Some("Ada".to_owned()),
                 tier: Some("vip".to_owned()),
+                signature: None,
             },
             page: Page {
                 url: "https://shop.example/orders/42".to_owned(),

@@ -25,6 +25,7 @@ use super::api_error::{ApiError, blocking};
 use super::request::{BodyRules, read_limited};
 use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
+use super::ticket_token;
 use super::validate::is_id;
 
 /// Largest image accepted: a full-screen screenshot as PNG is well under this.
@@ -101,6 +102,13 @@ async fn put_attachment(
     req: Request,
 ) -> Result<Response, ApiError> {
     check_ids(&ticket_id, &id)?;
+    // Before its ticket arrives an upload needs nothing (the widget may be quicker
+    // than the ticket); once the ticket is stored, only its sender may add to it.
+    let token = ticket_token::presented(req.headers());
+    let given = token.is_some();
+    if ticket_token::opens(&store, &ticket_id, token).await? == Some(false) {
+        return Err(ticket_token::refused(&ticket_id, given));
+    }
     let format = declared_format(req.headers())?;
     let body = read_limited(req.into_body(), &BODY).await?;
     let key = id.clone();

@@ -4,12 +4,13 @@
 //! The table predates v2, so the columns v2 needs are added to a database that lacks
 //! them: an inbox.sqlite written by an older `deflect serve` keeps working.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use deflect_engine::ticket::{Contact, FollowUp};
 
+use super::columns;
 use super::store::{Inserted, Store, StoreError, now_ms};
 
 /// The table as first released; later columns are in [`ADDED_COLUMNS`].
@@ -38,15 +39,7 @@ const ADDED_COLUMNS: [(&str, &str); 3] = [
 pub(super) fn ensure_schema(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(SCHEMA)?;
-    let existing = tx
-        .prepare("SELECT name FROM pragma_table_info('follow_ups')")?
-        .query_map([], |row| row.get::<_, String>(0))?
-        .collect::<Result<HashSet<_>, _>>()?;
-    for (name, kind) in ADDED_COLUMNS {
-        if !existing.contains(name) {
-            tx.execute_batch(&format!("ALTER TABLE follow_ups ADD COLUMN {name} {kind}"))?;
-        }
-    }
+    columns::add_missing(&tx, "follow_ups", &ADDED_COLUMNS)?;
     tx.commit()?;
     Ok(())
 }

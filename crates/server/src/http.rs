@@ -18,12 +18,16 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use deflect_engine::ticket::{FollowUp, Ticket};
 
 use super::api_error::{ApiError, blocking};
+use super::identity::IdentitySecret;
 use super::page;
 use super::page_url;
+use super::receipt::{Arrival, Received};
 use super::request::{BodyRules, parse_json, read_text};
+use super::server_check::Verifier;
+use super::server_kb::ServerKb;
 use super::state::AppState;
-use super::store::{Inserted, Store};
-use super::validate;
+use super::store::{Inserted, Store, StoreError};
+use super::{ticket_token, validate};
 
 /// Largest ticket body accepted. Real tickets are a few KiB; the cap keeps a
 /// misbehaving or hostile client from filling memory or the database.
@@ -49,6 +53,12 @@ pub struct InboxOptions {
     /// A directory served at `/` (with `.gz`/`.br` siblings used when the client
     /// accepts them); `/api/*` and `/inbox` take precedence over its files.
     pub site_dir: Option<PathBuf>,
+    /// The compiled KB tickets are checked against (rules, routing, bot lines); without
+    /// one, tickets are stored unchecked (`server_check: null`).
+    pub kb: Option<ServerKb>,
+    /// The secret identities are signed with; without one, no customer is verified
+    /// and no tier is believed.
+    pub identity_secret: Option<IdentitySecret>,
 }
 
 /// Builds the inbox application.
@@ -61,12 +71,17 @@ pub fn router(store: Store, options: InboxOptions) -> Router {
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
     }
+    let mut state = AppState::new(store);
+    state.verifier = Verifier {
+        kb: options.kb,
+        identity: options.identity_secret,
+    };
     let app = Router::new()
         .route("/inbox", get(inbox_page))
         .merge(super::attachments::page_routes())
         .merge(super::insights::routes())
         .merge(api)
-        .with_state(AppState::new(store));
+        .with_state(state);
     match options.site_dir {
         Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.
@@ -96,59 +111,94 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
             .allow_origin(origin)
             // PUT: screenshots are uploaded to their own URL.
             .allow_methods([Method::GET, Method::POST, Method::PUT])
-            .allow_headers([header::CONTENT_TYPE])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::HeaderName::from_static(ticket_token::TICKET_TOKEN_HEADER),
+            ])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     )
 }
 
-/// `POST /api/tickets`: validate, store idempotently, answer 201 (new) or 200 (repeat).
-async fn create_ticket(State(store): State<Store>, req: Request) -> Result<Response, ApiError> {
-    let text = read_text(req, &TICKET_BODY).await?;
-    let mut ticket: Ticket = parse_json(&text, "ticket")?;
+/// `POST /api/tickets`: validate, check (who the customer is, where the KB's rules send
+/// it, which bot lines are real), store idempotently, answer 201 (new) or 200 (repeat)
+/// with the ticket's token when the sender gets one.
+async fn create_ticket(
+    State(store): State<Store>,
+    State(verifier): State<Verifier>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let body = read_text(req, &TICKET_BODY).await?;
+    let ticket: Ticket = parse_json(&body, "ticket")?;
     validate::ticket(&ticket)?;
-    // The widget already dropped them; a sender that did not is not believed either.
-    let text = match drop_page_secrets(&mut ticket) {
-        true => serde_json::to_string(&ticket).map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("could not encode ticket: {e}"),
-            )
-        })?,
-        false => text,
-    };
-
     let id = ticket.id.clone();
-    let inserted = blocking(
-        move || store.insert(&ticket, &text),
+    let received = blocking(
+        move || check_and_store(&store, &verifier, ticket, &body),
         "could not store ticket",
     )
     .await?;
-    Ok(created_or_repeat(&id, inserted))
+    let mut response = json!({ "id": id, "status": status_label(received.inserted) });
+    if let Some(token) = received.token {
+        response["token"] = token.into();
+    }
+    Ok((status_code(received.inserted), axum::Json(response)).into_response())
+}
+
+/// Assesses `ticket` (on a blocking thread: the rules run on the KB's engine), then
+/// stores it without what it must not keep: the signature has done its work (kept, it
+/// would let anyone who reads the inbox claim this customer's identity), and the page's
+/// secrets (the widget drops them; a sender that did not is not believed either).
+fn check_and_store(
+    store: &Store,
+    verifier: &Verifier,
+    mut ticket: Ticket,
+    body: &str,
+) -> Result<Received, StoreError> {
+    let assessment = verifier.assess(&ticket);
+    let signed = ticket.customer.signature.take().is_some();
+    let stored = match drop_page_secrets(&mut ticket) || signed {
+        true => serde_json::to_string(&ticket).map_err(StoreError::Encode)?,
+        false => body.to_owned(),
+    };
+    let arrival = Arrival {
+        body,
+        assessment: &assessment,
+    };
+    store.receive(&ticket, &stored, arrival)
 }
 
 /// `POST /api/tickets/{id}/messages`: a follow-up to a stored ticket, stored once by its
-/// id; 404 while the ticket is unknown.
+/// id; 404 while the ticket is unknown, 403 without the ticket's token.
 async fn add_follow_up(
     State(store): State<Store>,
     Path(ticket_id): Path<String>,
     req: Request,
 ) -> Result<Response, ApiError> {
+    let token = ticket_token::presented(req.headers());
+    let given = token.is_some();
     let text = read_text(req, &FOLLOW_UP_BODY).await?;
     let follow_up: FollowUp = parse_json(&text, "follow-up")?;
     validate::follow_up(&follow_up, &ticket_id)?;
+    match ticket_token::opens(&store, &ticket_id, token).await? {
+        Some(true) => {}
+        Some(false) => return Err(ticket_token::refused(&ticket_id, given)),
+        None => return Err(unknown_ticket(&ticket_id)),
+    }
     let id = follow_up.id.clone();
     let inserted = blocking(
         move || store.add_follow_up(&follow_up),
         "could not store follow-up",
     )
     .await?
-    .ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no ticket {ticket_id:?}: send the ticket before its follow-ups"),
-        )
-    })?;
+    .ok_or_else(|| unknown_ticket(&ticket_id))?;
     Ok(created_or_repeat(&id, inserted))
+}
+
+/// 404 for a follow-up to a ticket the inbox does not have (yet).
+fn unknown_ticket(ticket_id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("no ticket {ticket_id:?}: send the ticket before its follow-ups"),
+    )
 }
 
 /// Removes secrets from the ticket's page and referrer URLs; whether any were there.
@@ -165,11 +215,22 @@ fn drop_page_secrets(ticket: &mut Ticket) -> bool {
 }
 
 fn created_or_repeat(id: &str, inserted: Inserted) -> Response {
-    let (status, label) = match inserted {
-        Inserted::Created => (StatusCode::CREATED, "created"),
-        Inserted::Duplicate => (StatusCode::OK, "duplicate"),
-    };
-    (status, axum::Json(json!({ "id": id, "status": label }))).into_response()
+    let body = json!({ "id": id, "status": status_label(inserted) });
+    (status_code(inserted), axum::Json(body)).into_response()
+}
+
+fn status_code(inserted: Inserted) -> StatusCode {
+    match inserted {
+        Inserted::Created => StatusCode::CREATED,
+        Inserted::Duplicate => StatusCode::OK,
+    }
+}
+
+fn status_label(inserted: Inserted) -> &'static str {
+    match inserted {
+        Inserted::Created => "created",
+        Inserted::Duplicate => "duplicate",
+    }
 }
 
 /// `GET /api/tickets`: every stored ticket, newest first.

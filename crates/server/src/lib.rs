@@ -9,27 +9,38 @@
 mod api_error;
 mod attachments;
 mod body;
+mod columns;
 mod display;
 pub mod events;
 mod follow_ups;
 mod http;
+pub mod identity;
 pub mod insights;
 mod page;
 mod page_url;
+mod receipt;
 mod request;
 mod running;
+pub mod server_check;
+pub mod server_kb;
 mod site;
 mod state;
 mod store;
+mod ticket_token;
 mod validate;
+mod verdict_page;
 
 use std::future::Future;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
+pub use identity::{IDENTITY_SECRET_ENV, IdentitySecret};
 pub use page::render as render_page;
+pub use receipt::{Arrival, Received};
 pub use running::RunningInbox;
+pub use server_kb::ServerKb;
 pub use store::{Inserted, Store, StoreError, StoredTicket};
+pub use ticket_token::TICKET_TOKEN_HEADER;
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
 /// requests finish so no acknowledged ticket is cut off mid-response.

@@ -10,14 +10,14 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 
-use super::display;
 use super::store::StoredTicket;
+use super::{display, verdict_page};
 
 const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
-  --card: #fff; --line: #dde1e6; --accent: #2563eb; --warn: #b45309; }
+  --card: #fff; --line: #dde1e6; --accent: #2563eb; --warn: #b45309; --ok: #15803d; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --muted: #9aa4b1;
-  --bg: #12161c; --card: #1b2129; --line: #2c343f; --accent: #7aa2ff; --warn: #f0a44b; } }
+  --bg: #12161c; --card: #1b2129; --line: #2c343f; --accent: #7aa2ff; --warn: #f0a44b; --ok: #4ade80; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif;
   color: var(--fg); background: var(--bg); }
@@ -49,6 +49,9 @@ ul, ol { margin: 0; padding-left: 1.25rem; }
 .reply-to.none { color: var(--warn); }
 main > h2 { font-size: 1.2rem; margin: 2rem 0 .25rem; color: var(--warn); }
 .transcript dl { margin-top: .35rem; white-space: normal; }
+.verified { color: var(--ok); border-color: currentColor; }
+.claim, .transcript .unverified, .check { color: var(--warn); border-color: currentColor; }
+.transcript strong.unverified { display: block; font-size: .85em; }
 img.shot { display: block; max-width: 100%; height: auto; border: 1px solid var(--line);
   border-radius: 4px; }
 ";
@@ -106,6 +109,7 @@ fn render_ticket(html: &mut String, stored: &StoredTicket) {
     let t: &Ticket = &stored.ticket;
     html.push_str("<article>\n");
     ticket_header(html, stored);
+    verdict_page::section(html, stored);
     customer_section(html, t);
     rules_fired_section(html, t);
     transcript_section(html, stored);
@@ -139,15 +143,7 @@ fn ticket_header(html: &mut String, stored: &StoredTicket) {
         escape(&ticket::reference(&t.id)),
         escape(&t.id)
     );
-    let _ = writeln!(html, "<span class=\"badge\">{}</span>", escape(&t.queue));
-    let _ = writeln!(
-        html,
-        "<span class=\"badge p-{p}\">{p}</span>",
-        p = escape(&priority_name(t))
-    );
-    if t.needs_review {
-        html.push_str("<span class=\"badge review\">needs review</span>\n");
-    }
+    verdict_page::badges(html, stored);
     let _ = writeln!(
         html,
         "<span class=\"meta\">received {}{}</span>",
@@ -217,12 +213,15 @@ fn rules_fired_section(html: &mut String, t: &Ticket) {
 /// The conversation up to the handoff, then what the visitor added after it.
 fn transcript_section(html: &mut String, stored: &StoredTicket) {
     html.push_str("<h3>Transcript</h3>\n<ol class=\"transcript\">\n");
-    for msg in &stored.ticket.transcript {
-        let (class, who) = match msg.from {
-            Author::Customer => ("customer", "Customer"),
-            Author::Bot => ("bot", "Bot"),
+    for (i, msg) in stored.ticket.transcript.iter().enumerate() {
+        let (class, who, mark) = match msg.from {
+            Author::Customer => ("customer", "Customer", ""),
+            Author::Bot if verdict_page::is_unverified_line(stored, i) => {
+                ("bot unverified", "Bot?", verdict_page::UNVERIFIED_LINE)
+            }
+            Author::Bot => ("bot", "Bot", ""),
         };
-        transcript_line(html, class, who, msg.at_ms, &msg.text, "");
+        transcript_line(html, class, who, msg.at_ms, &msg.text, mark);
     }
     html.push_str("</ol>\n");
 
@@ -360,15 +359,6 @@ fn transcript_line(html: &mut String, class: &str, who: &str, at_ms: u64, text: 
 
 fn row(html: &mut String, label: &str, value: &str) {
     let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
-}
-
-/// The wire name of the ticket's priority ("low", "urgent", ...), so the page and the
-/// JSON agree without a second mapping to keep in sync.
-fn priority_name(t: &Ticket) -> String {
-    match serde_json::to_value(t.priority) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => format!("{:?}", t.priority).to_lowercase(),
-    }
 }
 
 /// Escapes text for HTML element content and quoted attribute values, with control

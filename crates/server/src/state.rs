@@ -4,22 +4,34 @@
 
 use axum::extract::FromRef;
 
+use super::server_check::Verifier;
 use super::store::Store;
 
 /// The router's state; cheap to clone (every part is shared).
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub store: Store,
+    /// What arriving tickets are checked with (`server_check`).
+    pub verifier: Verifier,
 }
 
 impl AppState {
     pub(crate) fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            verifier: Verifier::default(),
+        }
     }
 }
 
 impl FromRef<AppState> for Store {
     fn from_ref(state: &AppState) -> Store {
         state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Verifier {
+    fn from_ref(state: &AppState) -> Verifier {
+        state.verifier.clone()
     }
 }

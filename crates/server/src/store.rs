@@ -10,12 +10,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
-use super::{attachments, follow_ups};
+use super::receipt::Arrival;
+use super::server_check::{Assessment, ServerCheck};
+use super::{attachments, follow_ups, receipt};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +57,9 @@ pub enum Inserted {
 /// A ticket as the inbox holds it: the wire ticket plus receipt bookkeeping.
 ///
 /// Serializes flat (the ticket's fields plus `received_at_ms`, `deliveries`,
-/// `follow_ups` and `reply_to`), which is the shape `GET /api/tickets` returns.
+/// `follow_ups`, `reply_to`, `customer_verified` and `server_check`), which is the
+/// shape `GET /api/tickets` returns. The ticket's own `queue`, `priority` and
+/// `rules_fired` are what the browser claimed; `server_check` holds the inbox's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredTicket {
     #[serde(flatten)]
@@ -70,6 +74,12 @@ pub struct StoredTicket {
     /// customer the page identified; `None` (JSON `null`) means no way to reply, so the
     /// visitor has only the reference and an agent must wait for them to come back.
     pub reply_to: Option<Contact>,
+    /// The customer's email and tier carried a valid signature (see `identity`);
+    /// otherwise they are only what the browser claimed.
+    pub customer_verified: bool,
+    /// The inbox's own queue, priority and rules for the transcript, and the bot lines
+    /// the bot cannot have said; `None` for a ticket stored without a KB to check it.
+    pub server_check: Option<ServerCheck>,
 }
 
 impl StoredTicket {
@@ -87,6 +97,8 @@ impl StoredTicket {
             deliveries,
             follow_ups,
             reply_to,
+            customer_verified: false,
+            server_check: None,
         }
     }
 }
@@ -130,7 +142,8 @@ CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
 ";
 
 /// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
-const SELECT: &str = "SELECT id, json, received_at_ms, deliveries FROM tickets";
+const SELECT: &str = "SELECT id, json, received_at_ms, deliveries, customer_verified,
+                      server_check_json FROM tickets";
 
 impl Store {
     /// Opens (creating if needed) the database at `path` in WAL mode with
@@ -150,44 +163,29 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         follow_ups::ensure_schema(&mut conn)?;
         attachments::ensure_schema(&conn)?;
+        receipt::ensure_schema(&mut conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
     }
 
     /// Stores `ticket` unless its id is already known, in which case it counts another
-    /// delivery and keeps the first copy.
+    /// delivery and keeps the first copy: unverified and unchecked, listed as the
+    /// ticket says (tools and tests; the HTTP endpoint uses [`Store::receive`]).
     ///
     /// `raw_json` must be the JSON `ticket` was parsed from; it is kept verbatim so the
     /// inbox shows exactly what arrived. The upsert is one atomic statement, so
     /// concurrent deliveries of one id yield exactly one [`Inserted::Created`].
     pub fn insert(&self, ticket: &Ticket, raw_json: &str) -> Result<Inserted, StoreError> {
-        let priority = match serde_json::to_value(ticket.priority).map_err(StoreError::Encode)? {
-            serde_json::Value::String(name) => name,
-            other => other.to_string(),
+        let unchecked = Assessment {
+            customer_verified: false,
+            check: None,
         };
-        let deliveries: u64 = self.lock().query_row(
-            "INSERT INTO tickets
-                 (id, received_at_ms, queue, priority, reason, customer_email, json, deliveries)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
-             ON CONFLICT (id) DO UPDATE SET deliveries = deliveries + 1
-             RETURNING deliveries",
-            params![
-                ticket.id,
-                now_ms(),
-                ticket.queue,
-                priority,
-                ticket.reason,
-                ticket.customer.email,
-                raw_json,
-            ],
-            |row| row.get(0),
-        )?;
-        Ok(if deliveries == 1 {
-            Inserted::Created
-        } else {
-            Inserted::Duplicate
-        })
+        let arrival = Arrival {
+            body: raw_json,
+            assessment: &unchecked,
+        };
+        Ok(self.receive(ticket, raw_json, arrival)?.inserted)
     }
 
     /// All tickets, newest first (ties broken by insertion order).
@@ -242,6 +240,8 @@ struct RawRow {
     json: String,
     received_at_ms: u64,
     deliveries: u64,
+    customer_verified: Option<bool>,
+    server_check: Option<String>,
 }
 
 impl RawRow {
@@ -251,20 +251,23 @@ impl RawRow {
             json: row.get(1)?,
             received_at_ms: row.get(2)?,
             deliveries: row.get(3)?,
+            customer_verified: row.get(4)?,
+            server_check: row.get(5)?,
         })
     }
 
     fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
+        let (customer_verified, server_check) =
+            receipt::verdict_of(&self.id, self.customer_verified, self.server_check)?;
         let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
             id: self.id,
             source,
         })?;
-        Ok(StoredTicket::new(
-            ticket,
-            self.received_at_ms,
-            self.deliveries,
-            follow_ups,
-        ))
+        let mut stored =
+            StoredTicket::new(ticket, self.received_at_ms, self.deliveries, follow_ups);
+        stored.customer_verified = customer_verified;
+        stored.server_check = server_check;
+        Ok(stored)
     }
 }
 

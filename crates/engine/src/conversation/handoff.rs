@@ -142,11 +142,7 @@ impl Conversation {
             .map(|m| m.text.as_str())
             .collect();
         let route = engine.rules().route(&self.tags, escalated, texts);
-        let priority = priority.unwrap_or(if route.needs_review {
-            Priority::High
-        } else {
-            Priority::Normal
-        });
+        let priority = route.priority(priority);
         self.status = Status::HandedOff;
         self.position = None;
         self.handoff = Some(Handoff {

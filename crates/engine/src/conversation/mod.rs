@@ -9,15 +9,19 @@
 
 mod answers;
 mod asking;
+mod bot_lines;
 mod details;
 mod flows;
 mod handoff;
 mod redact;
+mod replay;
 mod reply;
 mod strings;
 mod transcript;
 
+pub use bot_lines::{BotLine, BotLines};
 pub use redact::mask_card_numbers;
+pub use replay::{Verdict, replay};
 pub use reply::{
     ArticleView, Asking, ChecklistView, FlowOffer, HandoffView, Reply, StepView, Suggestion,
 };

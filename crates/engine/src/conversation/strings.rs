@@ -126,6 +126,31 @@ pub fn for_lang(lang: &str) -> &'static Strings {
 }
 
 impl Strings {
+    /// The lines `Conversation` records as the bot's (placeholders unfilled): what
+    /// `bot_lines` accepts as said by the bot. A line added to the table and recorded
+    /// must be added here too (the bot-line tests drive every path and fail otherwise).
+    pub(super) fn recorded_lines(&self) -> [&'static str; 12] {
+        [
+            self.found,
+            self.not_sure,
+            self.nothing_found,
+            self.flow_article,
+            self.solved,
+            self.try_next,
+            self.self_service_first,
+            self.already_handed_off,
+            self.ask_contact,
+            self.ask_details,
+            self.will_reply,
+            self.no_way_to_reply,
+        ]
+    }
+
+    /// The intros of a line offering articles (followed by their titles).
+    pub(super) fn offer_intros(&self) -> [&'static str; 3] {
+        [self.found, self.not_sure, self.flow_article]
+    }
+
     pub fn ask_contact(&self, brand: &str) -> String {
         self.ask_contact.replace("{brand}", brand)
     }

@@ -1,0 +1,102 @@
+//! The compiled KB the inbox checks tickets against: the same bundle the widget
+//! downloaded, so the server's rules, routing and bot lines are the widget's, run
+//! natively. `deflect serve` takes it from the site it serves (`manifest.json` names
+//! `kb.<hash>.bin`) or from `--kb DIR` compiled at start.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use deflect_engine::conversation::{self, BotLines, Verdict};
+use deflect_engine::ticket::Ticket;
+use deflect_engine::{Bundle, Engine};
+
+/// Why no KB could be loaded for checking tickets.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerKbError {
+    /// The site's manifest or its bundle could not be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The manifest does not name a bundle (`"index": "kb.<hash>.bin"`).
+    #[error("{}: no \"index\" naming the KB bundle", path.display())]
+    NoIndex { path: PathBuf },
+    /// The bytes are not a bundle this engine reads.
+    #[error("KB bundle: {0}")]
+    Bundle(#[from] deflect_engine::Error),
+}
+
+/// A KB opened once and shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct ServerKb(Arc<Inner>);
+
+struct Inner {
+    version: String,
+    /// The engine keeps per-call scratch space, so one request uses it at a time; a
+    /// check takes microseconds.
+    engine: Mutex<Engine>,
+    bot_lines: BotLines,
+}
+
+impl fmt::Debug for ServerKb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ServerKb({})", self.0.version)
+    }
+}
+
+impl ServerKb {
+    /// A KB from bundle bytes (`kb.<hash>.bin`, or `deflect_compile` output encoded).
+    pub fn open(bundle_bytes: &[u8]) -> Result<Self, ServerKbError> {
+        Self::from_bundle(Bundle::decode(bundle_bytes)?)
+    }
+
+    /// A KB already compiled in memory.
+    pub fn from_bundle(bundle: Bundle) -> Result<Self, ServerKbError> {
+        let engine = Engine::from_bundle(bundle)?;
+        Ok(Self(Arc::new(Inner {
+            version: engine.kb().version.clone(),
+            bot_lines: BotLines::new(&engine),
+            engine: Mutex::new(engine),
+        })))
+    }
+
+    /// The KB a built site serves to its widgets: the bundle its `manifest.json` names.
+    pub fn from_site(site: &Path) -> Result<Self, ServerKbError> {
+        let path = site.join("manifest.json");
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|source| ServerKbError::Read {
+                path: path.to_owned(),
+                source,
+            })
+        };
+        let manifest: serde_json::Value = serde_json::from_slice(&read(&path)?).unwrap_or_default();
+        let index = manifest["index"]
+            .as_str()
+            .filter(|name| !name.contains(['/', '\\']))
+            .ok_or(ServerKbError::NoIndex { path: path.clone() })?;
+        Self::open(&read(&site.join(index))?)
+    }
+
+    /// The KB's content hash (tickets carry the one their widget used).
+    pub fn version(&self) -> &str {
+        &self.0.version
+    }
+
+    /// The handoff `ticket`'s transcript leads to with `tier`, and the indexes of the
+    /// lines it says the bot said that the bot cannot say.
+    pub(crate) fn replay(&self, ticket: &Ticket, tier: Option<&str>) -> (Verdict, Vec<usize>) {
+        let engine = self.0.engine.lock().unwrap_or_else(PoisonError::into_inner);
+        let verdict = conversation::replay(&engine, &self.0.bot_lines, ticket, tier);
+        let unverified = ticket
+            .transcript
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.from == deflect_engine::ticket::Author::Bot)
+            .filter(|(_, m)| self.0.bot_lines.classify(&m.text, ticket).is_none())
+            .map(|(i, _)| i)
+            .collect();
+        (verdict, unverified)
+    }
+}
