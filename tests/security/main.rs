@@ -5,8 +5,11 @@
 //! One module per line of defence:
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
+//! - `auth`: reading the inbox without being an agent (anonymous, DNS rebinding,
+//!   cross-origin, guessed passwords, forged forms, revoked tokens, huge lists).
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod auth;
 mod input;

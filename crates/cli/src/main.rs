@@ -8,6 +8,7 @@
 //! - `deflect site` — assemble the static site from `www/`, the engine and the KB
 //! - `deflect sizes` — gzip sizes of what visitors download
 //! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
+//! - `deflect agent` / `deflect token` — who may read the inbox
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,9 +19,13 @@ use clap::{Parser, Subcommand};
 use deflect_compile::{self as compile, Compiled};
 use deflect_engine::Engine;
 use deflect_engine::search::{Explanation, SearchIndex};
-use deflect_server::{self as inbox, InboxOptions, Store};
+use deflect_server::auth::PublicUrl;
+use deflect_server::{self as inbox, InboxOptions};
 
+mod accounts;
 mod site;
+
+use accounts::{AgentCommand, TokenCommand};
 
 use site::SiteInputs;
 
@@ -131,6 +136,21 @@ enum Command {
         /// Origins allowed to post tickets cross-origin (`*` for any).
         #[arg(long = "allow-origin")]
         allow_origins: Vec<String>,
+        /// Where agents and widgets reach the inbox (repeatable, or comma-separated),
+        /// e.g. https://support.shop.example: requests naming any other host are
+        /// refused (421); https makes the login cookie Secure.
+        #[arg(long = "public-url", value_delimiter = ',')]
+        public_urls: Vec<PublicUrl>,
+    },
+    /// Manage the agents who log in to the inbox.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+    /// Manage the API tokens machines read the inbox with.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
 }
 
@@ -223,7 +243,19 @@ fn run(command: Command) -> CliResult {
             port,
             db,
             allow_origins,
-        } => serve(site, port, db, allow_origins),
+            public_urls,
+        } => serve(
+            site,
+            port,
+            &db,
+            InboxOptions {
+                allowed_origins: allow_origins,
+                public_urls,
+                site_dir: None,
+            },
+        ),
+        Command::Agent { command } => accounts::agent(command),
+        Command::Token { command } => accounts::token(command),
     }
 }
 
@@ -526,11 +558,14 @@ fn str_of(v: &serde_json::Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
-fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> CliResult {
-    if let Some(parent) = db.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+fn serve(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
+    let store = accounts::open(db)?;
+    if store.agents().map_err(|e| e.to_string())?.is_empty() {
+        eprintln!(
+            "No agent can log in to the inbox yet: deflect agent add EMAIL --db {}",
+            db.display()
+        );
     }
-    let store = Store::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -540,8 +575,8 @@ fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> C
         println!("Deflect demo site: http://{addr}/");
         println!("Ticket inbox:      http://{addr}/inbox  (API: http://{addr}/api/tickets)");
         let options = InboxOptions {
-            allowed_origins: allow_origins,
             site_dir: Some(site),
+            ..options
         };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -4,17 +4,23 @@
 
 use axum::extract::FromRef;
 
+use super::auth::{Auth, PublicUrl};
 use super::store::Store;
 
 /// The router's state; cheap to clone (every part is shared).
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub store: Store,
+    /// Agents' sessions, tokens and login limits.
+    pub auth: Auth,
 }
 
 impl AppState {
-    pub(crate) fn new(store: Store) -> Self {
-        Self { store }
+    pub(crate) fn new(store: Store, public_urls: &[PublicUrl]) -> Self {
+        Self {
+            auth: Auth::new(store.clone(), public_urls),
+            store,
+        }
     }
 }
 

@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
-use super::{attachments, follow_ups};
+use super::paging::{Cursor, PageRequest, TicketPage};
+use super::{attachments, auth, follow_ups};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -130,7 +131,11 @@ CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
 ";
 
 /// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
-const SELECT: &str = "SELECT id, json, received_at_ms, deliveries FROM tickets";
+const SELECT: &str = "SELECT id, json, received_at_ms, deliveries, rowid FROM tickets";
+
+/// Newest first, ties by insertion order: the order of the `tickets_received` index
+/// (which holds the rowid too), so a page is a walk along it.
+const NEWEST_FIRST: &str = "ORDER BY received_at_ms DESC, rowid DESC LIMIT ?3";
 
 impl Store {
     /// Opens (creating if needed) the database at `path` in WAL mode with
@@ -150,6 +155,7 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         follow_ups::ensure_schema(&mut conn)?;
         attachments::ensure_schema(&conn)?;
+        auth::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -190,21 +196,33 @@ impl Store {
         })
     }
 
-    /// All tickets, newest first (ties broken by insertion order).
-    pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
+    /// One page of tickets, newest first (ties broken by insertion order); reads only
+    /// that page's rows and follow-ups.
+    pub fn list(&self, page: PageRequest) -> Result<TicketPage, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
-        ))?;
-        let rows = stmt.query_map([], RawRow::read)?;
-        // All follow-ups in one query rather than one query per ticket.
-        let mut follow_ups = follow_ups::by_ticket(&conn, None)?;
-        rows.map(|row| {
-            let row = row?;
-            let own = follow_ups.remove(&row.id).unwrap_or_default();
-            row.parse(own)
-        })
-        .collect()
+        let filter = match page.before {
+            Some(_) => "WHERE (received_at_ms, rowid) < (?1, ?2)",
+            None => "WHERE ?1 IS NULL AND ?2 IS NULL",
+        };
+        let mut stmt = conn.prepare_cached(&format!("{SELECT} {filter} {NEWEST_FIRST}"))?;
+        let (at, rowid) = page.before.map(|c| (c.received_at_ms, c.rowid)).unzip();
+        // One more than the page, to know whether another follows.
+        let mut rows = stmt
+            .query_map(params![at, rowid, page.limit + 1], RawRow::read)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = rows.len() > page.limit as usize;
+        rows.truncate(page.limit as usize);
+        let next = more.then(|| rows.last().map(RawRow::cursor)).flatten();
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let mut follow_ups = follow_ups::by_ticket(&conn, &ids)?;
+        let tickets = rows
+            .into_iter()
+            .map(|row| {
+                let own = follow_ups.remove(&row.id).unwrap_or_default();
+                row.parse(own)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(TicketPage { tickets, next })
     }
 
     /// The ticket with this id, if stored.
@@ -213,7 +231,7 @@ impl Store {
         conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
             .optional()?
             .map(|row| {
-                let own = follow_ups::by_ticket(&conn, Some(id))?
+                let own = follow_ups::by_ticket(&conn, &[id])?
                     .remove(id)
                     .unwrap_or_default();
                 row.parse(own)
@@ -242,6 +260,7 @@ struct RawRow {
     json: String,
     received_at_ms: u64,
     deliveries: u64,
+    rowid: i64,
 }
 
 impl RawRow {
@@ -251,7 +270,15 @@ impl RawRow {
             json: row.get(1)?,
             received_at_ms: row.get(2)?,
             deliveries: row.get(3)?,
+            rowid: row.get(4)?,
         })
+    }
+
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            received_at_ms: self.received_at_ms,
+            rowid: self.rowid,
+        }
     }
 
     fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
