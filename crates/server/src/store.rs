@@ -200,11 +200,7 @@ impl Store {
     /// that page's rows and follow-ups.
     pub fn list(&self, page: PageRequest) -> Result<TicketPage, StoreError> {
         let conn = self.lock();
-        let filter = match page.before {
-            Some(_) => "WHERE (received_at_ms, rowid) < (?1, ?2)",
-            None => "WHERE ?1 IS NULL AND ?2 IS NULL",
-        };
-        let mut stmt = conn.prepare_cached(&format!("{SELECT} {filter} {NEWEST_FIRST}"))?;
+        let mut stmt = conn.prepare_cached(&page_query(page.before.is_some()))?;
         let (at, rowid) = page.before.map(|c| (c.received_at_ms, c.rowid)).unzip();
         // One more than the page, to know whether another follows.
         let mut rows = stmt
@@ -251,6 +247,16 @@ impl Store {
     pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The query of one page: `?1`, `?2` the cursor (both NULL for the first page), `?3`
+/// how many rows.
+fn page_query(after_cursor: bool) -> String {
+    let filter = match after_cursor {
+        true => "WHERE (received_at_ms, rowid) < (?1, ?2)",
+        false => "WHERE ?1 IS NULL AND ?2 IS NULL",
+    };
+    format!("{SELECT} {filter} {NEWEST_FIRST}")
 }
 
 /// A row as read from SQLite, before its JSON is parsed (parsing errors are ours, not
@@ -300,4 +306,36 @@ pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page is a walk along the `(received_at_ms, rowid)` index that stops after the
+    /// page, never a scan and sort of every ticket.
+    #[test]
+    fn a_page_walks_the_received_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+        let conn = store.lock();
+        for after_cursor in [false, true] {
+            let sql = format!("EXPLAIN QUERY PLAN {}", page_query(after_cursor));
+            let mut stmt = conn.prepare(&sql).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(params![1, 1, 50], |row| row.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX tickets_received")),
+                "{plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+                "{plan:?}"
+            );
+        }
+    }
 }
