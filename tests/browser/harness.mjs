@@ -19,14 +19,19 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Starts `deflect serve --port 0` and resolves once it prints its URL. Reads go in as an
- * agent, with an API token made by `deflect token create` on the test's database first.
+ * agent, with an API token made by `deflect token create` on the test's database first;
+ * `agent: {email, password}` also adds an agent who can log in (`deflect agent add`).
  */
-export async function startServer() {
+export async function startServer({ agent = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
   const deflect = join(root, 'target/release/deflect');
   const db = join(dir, 'inbox.sqlite');
   const token = execFileSync(deflect, ['token', 'create', '--name', 'browser-tests', '--db', db],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  if (agent) {
+    execFileSync(deflect, ['agent', 'add', agent.email, '--password-stdin', '--db', db],
+      { cwd: root, input: `${agent.password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+  }
   const child = spawn(deflect, ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', db],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -443,6 +443,26 @@ fn logging_out_kills_the_session() {
     assert!(!body.contains(SECRET_EMAIL));
 }
 
+/// Removing an agent (`deflect agent remove`) ends their sessions at once: a stolen or
+/// still-open browser reads nothing more.
+#[test]
+fn removing_an_agent_ends_their_sessions() {
+    let (dir, server) = inbox_with_a_ticket(InboxOptions::default());
+    let cookie = session(&server);
+    assert_eq!(
+        get_with_cookie(&server, "/inbox", &cookie)
+            .status()
+            .as_u16(),
+        200
+    );
+    server.store.remove_agent(AGENT).unwrap();
+    assert_eq!(sessions_stored(&dir), 0);
+    let (status, body) = text(get_with_cookie(&server, "/api/tickets", &cookie));
+    assert_eq!(status, 401);
+    assert!(!body.contains(SECRET_EMAIL));
+    assert_eq!(log_in(&server, AGENT, PASSWORD).status().as_u16(), 401);
+}
+
 /// A login returns only to a page of this site: `next` pointing elsewhere lands on the
 /// inbox.
 #[test]
