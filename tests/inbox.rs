@@ -6,6 +6,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use deflect::ticket::{Customer, SCHEMA_VERSION, Ticket};
+use deflect_server::paging::PageRequest;
 use deflect_server::{self as inbox, InboxOptions, Store};
 use serde_json::{Value, json};
 use ureq::http::Response;
@@ -515,8 +516,9 @@ fn list_is_newest_first() {
     assert_eq!(ids, ["order-0003", "order-0002", "order-0001"]);
     let stored: Vec<String> = server
         .store
-        .list()
+        .list(PageRequest::default())
         .unwrap()
+        .tickets
         .into_iter()
         .map(|s| s.ticket.id)
         .collect();

@@ -6,11 +6,12 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 mod common;
-use common::inbox::agent;
+use common::inbox::{agent, agent_token, get_as_agent};
 
 /// A running inbox over a throwaway database.
 struct Server {
     running: RunningInbox,
+    token: String,
     _dir: TempDir,
 }
 
@@ -19,6 +20,7 @@ impl Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(dir.path().join("inbox.db")).expect("open store");
         Self {
+            token: agent_token(&store),
             running: RunningInbox::start(store, options),
             _dir: dir,
         }
@@ -39,19 +41,16 @@ impl Server {
     }
 
     fn insights(&self) -> Value {
-        let mut resp = agent()
-            .get(format!("{}/api/insights", self.running.base))
-            .call()
-            .expect("GET");
+        let mut resp = get_as_agent(&format!("{}/api/insights", self.running.base), &self.token);
         assert_eq!(resp.status().as_u16(), 200);
         serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
     }
 
     fn page(&self) -> String {
-        let mut resp = agent()
-            .get(format!("{}/inbox/insights", self.running.base))
-            .call()
-            .expect("GET");
+        let mut resp = get_as_agent(
+            &format!("{}/inbox/insights", self.running.base),
+            &self.token,
+        );
         assert_eq!(resp.status().as_u16(), 200);
         let csp = resp
             .headers()

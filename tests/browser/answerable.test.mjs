@@ -130,13 +130,13 @@ test('a screenshot is attached, validated by the inbox and served back only as a
   const ticket = await stored(page, id, (t) => t.follow_ups.some((f) => f.details?.screenshot));
   const reference = ticket.follow_ups.find((f) => f.details?.screenshot).details.screenshot;
   assert.match(reference, /^attachment:[0-9a-f-]{36}$/);
-  const image = await fetch(`${env.server.url}/inbox/attachments/${reference.slice('attachment:'.length)}`);
+  const image = await env.server.get(`/inbox/attachments/${reference.slice('attachment:'.length)}`);
   assert.equal(image.status, 200);
   assert.equal(image.headers.get('content-type'), 'image/png');
   assert.equal(image.headers.get('x-content-type-options'), 'nosniff');
   const bytes = Buffer.from(await image.arrayBuffer());
   assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG');
-  const inbox = await (await fetch(`${env.server.url}/inbox`)).text();
+  const inbox = await (await env.server.get(`/inbox`)).text();
   assert.ok(inbox.includes(`/inbox/attachments/${reference.slice('attachment:'.length)}`), 'the inbox shows it');
   assertCleanConsole();
   await context.close();
@@ -179,7 +179,7 @@ test('a visitor who leaves without an email is listed apart in the inbox as no w
   const id = await conversationId(page);
   const ticket = await stored(page, id);
   assert.equal(ticket.reply_to, null);
-  const inbox = await (await fetch(`${env.server.url}/inbox`)).text();
+  const inbox = await (await env.server.get(`/inbox`)).text();
   const apart = inbox.slice(inbox.indexOf('No way to reply'));
   assert.ok(inbox.includes('No way to reply') && apart.includes(id.slice(0, 8).toUpperCase()), 'listed apart');
   assertCleanConsole();

@@ -2,7 +2,7 @@
 // with a fresh SQLite inbox, and headless Debian Chromium driven by playwright-core.
 // Every page must end its test with an empty console.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { before, after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,12 +17,23 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--no-first-run',
 ];
 
-/** Starts `deflect serve --port 0` and resolves once it prints its URL; `env` adds
- *  environment variables (e.g. DEFLECT_IDENTITY_SECRET). */
-export async function startServer({ env = {} } = {}) {
+/**
+ * Starts `deflect serve --port 0` and resolves once it prints its URL. Reads go in as an
+ * agent, with an API token made by `deflect token create` on the test's database first;
+ * `agent: {email, password}` also adds an agent who can log in (`deflect agent add`);
+ * `env` adds environment variables (e.g. DEFLECT_IDENTITY_SECRET).
+ */
+export async function startServer({ agent = null, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
-  const child = spawn(join(root, 'target/release/deflect'),
-    ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', join(dir, 'inbox.sqlite')],
+  const deflect = join(root, 'target/release/deflect');
+  const db = join(dir, 'inbox.sqlite');
+  const token = execFileSync(deflect, ['token', 'create', '--name', 'browser-tests', '--db', db],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  if (agent) {
+    execFileSync(deflect, ['agent', 'add', agent.email, '--password-stdin', '--db', db],
+      { cwd: root, input: `${agent.password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+  }
+  const child = spawn(deflect, ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', db],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {
@@ -35,10 +46,13 @@ export async function startServer({ env = {} } = {}) {
     child.stderr.on('data', (chunk) => { output += chunk; });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${output}`)));
   });
+  /** GET `path` as an agent (the inbox's pages, tickets, insights, screenshots). */
+  const get = (path) => fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   return {
     url,
+    get,
     async tickets() {
-      const response = await fetch(`${url}/api/tickets`);
+      const response = await get('/api/tickets?limit=200');
       return response.json();
     },
     async stop() {

@@ -210,7 +210,7 @@ test('analytics events reach the inbox, and insights show deflection and the una
   await ask(page, gap);
   await dialog.getByRole('log').getByText(gap).waitFor();
   const insights = await eventually(async () => {
-    const body = await (await fetch(`${env.server.url}/api/insights`)).json();
+    const body = await (await env.server.get(`/api/insights`)).json();
     return body.counts.questions >= 2 && body.knowledge_gaps.length ? body : null;
   });
   assert.ok(insights.counts.suggestions_shown >= 1);
@@ -219,7 +219,7 @@ test('analytics events reach the inbox, and insights show deflection and the una
   assert.ok(insights.counts.deflected >= 1);
   assert.ok(insights.deflection_rate > 0);
   assert.ok(insights.knowledge_gaps.some((g) => g.question === gap), JSON.stringify(insights.knowledge_gaps));
-  const html = await (await fetch(`${env.server.url}/inbox/insights`)).text();
+  const html = await (await env.server.get(`/inbox/insights`)).text();
   assert.ok(html.includes(gap), 'the insights page lists the unanswered question');
   assertCleanConsole();
   await context.close();

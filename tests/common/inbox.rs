@@ -7,34 +7,74 @@ use deflect::ticket::Ticket;
 use deflect_server::{InboxOptions, RunningInbox, Store, TICKET_TOKEN_HEADER};
 use serde_json::Value;
 use tempfile::TempDir;
+use ureq::config::RedirectAuthHeaders;
 use ureq::http::Response;
 
-/// A client that returns 4xx/5xx responses instead of turning them into errors.
+/// A client that returns 4xx/5xx responses instead of turning them into errors, and
+/// keeps its Authorization header on redirects within the inbox.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .redirect_auth_headers(RedirectAuthHeaders::SameHost)
         .timeout_global(Some(Duration::from_secs(20)))
         .build()
         .into()
+}
+
+/// A client that shows redirects (303 to the login page) instead of following them.
+pub fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// The name of the API token [`agent_token`] makes.
+pub const TEST_TOKEN: &str = "tests";
+
+/// An API token that reads `store`'s inbox, made as `deflect token create` makes it
+/// (a token made earlier on the same database is replaced).
+pub fn agent_token(store: &Store) -> String {
+    let _ = store.revoke_token(TEST_TOKEN);
+    store.create_token(TEST_TOKEN).expect("create an API token")
+}
+
+/// GET `url` as an agent: the one way tests read tickets, insights and screenshots.
+pub fn get_as_agent(url: &str, token: &str) -> Response<ureq::Body> {
+    agent()
+        .get(url)
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .expect("GET reaches the server")
 }
 
 pub fn to_json(ticket: &Ticket) -> String {
     serde_json::to_string(ticket).expect("ticket serializes")
 }
 
-/// A running inbox plus the store it writes to, for checking what actually got stored.
+/// A running inbox plus the store it writes to, for checking what actually got stored,
+/// and an API token to read it with.
 pub struct Server {
     pub running: RunningInbox,
     pub store: Store,
+    pub token: String,
 }
 
 impl Server {
     pub fn start(db: &Path, options: InboxOptions) -> Self {
         let store = Store::open(db).expect("open store");
         Self {
+            token: agent_token(&store),
             running: RunningInbox::start(store.clone(), options),
             store,
         }
+    }
+
+    /// GET `path` as an agent.
+    pub fn read(&self, path: &str) -> Response<ureq::Body> {
+        get_as_agent(&self.url(path), &self.token)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -97,13 +137,13 @@ impl Server {
     }
 
     pub fn get_json(&self, path: &str) -> Value {
-        let (status, body) = json_of(agent().get(self.url(path)).call().expect("GET"));
+        let (status, body) = json_of(self.read(path));
         assert_eq!(status, 200, "GET {path}: {body}");
         body
     }
 
     pub fn get_text(&self, path: &str) -> (u16, String) {
-        let mut resp = agent().get(self.url(path)).call().expect("GET");
+        let mut resp = self.read(path);
         let status = resp.status().as_u16();
         (status, resp.body_mut().read_to_string().expect("text body"))
     }

@@ -328,10 +328,9 @@ fn the_inbox_answers_any_body_with_a_clear_refusal_or_stores_it_readably() {
         }
     });
     // Whatever was accepted reads back: no stored row breaks the inbox.
-    assert_eq!(
-        server.store.list().unwrap().len() as u64,
-        server.store.count().unwrap()
-    );
+    let listed = server.get_json("/api/tickets?limit=200");
+    let stored = server.store.count().unwrap();
+    assert_eq!(listed.as_array().unwrap().len() as u64, stored.min(200));
     let (status, page) = server.get_text("/inbox");
     assert_eq!(status, 200, "{page}");
 }

@@ -7,12 +7,15 @@
 //!   matcher and whole conversations: no panic, every rejection a clear error.
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
+//! - `auth`: reading the inbox without being an agent (anonymous, DNS rebinding,
+//!   cross-origin, guessed passwords, forged forms, revoked tokens, huge lists).
 //! - `trust`: forged claims (identity, tier, queue, priority, rules, bot lines) and
 //!   writing to someone else's ticket.
 
 #[path = "../common/mod.rs"]
 mod common;
 
+mod auth;
 mod fuzz;
 mod input;
 mod trust;

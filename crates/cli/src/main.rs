@@ -8,6 +8,7 @@
 //! - `deflect site` — assemble the static site from `www/`, the engine and the KB
 //! - `deflect sizes` — gzip sizes of what visitors download
 //! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
+//! - `deflect agent` / `deflect token` — who may read the inbox
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,11 +19,13 @@ use clap::{Parser, Subcommand};
 use deflect_compile::{self as compile, Compiled};
 use deflect_engine::Engine;
 use deflect_engine::search::{Explanation, SearchIndex};
-use deflect_server::{
-    self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb, Store,
-};
+use deflect_server::auth::PublicUrl;
+use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
+mod accounts;
 mod site;
+
+use accounts::{AgentCommand, TokenCommand};
 
 use site::SiteInputs;
 
@@ -141,6 +144,21 @@ enum Command {
         /// environment variable); without one no visitor is verified.
         #[arg(long)]
         identity_secret_file: Option<PathBuf>,
+        /// Where agents and widgets reach the inbox (repeatable, or comma-separated),
+        /// e.g. https://support.shop.example: requests naming any other host are
+        /// refused (421); https makes the login cookie Secure.
+        #[arg(long = "public-url", value_delimiter = ',')]
+        public_urls: Vec<PublicUrl>,
+    },
+    /// Manage the agents who log in to the inbox.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+    /// Manage the API tokens machines read the inbox with.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
     },
 }
 
@@ -235,10 +253,21 @@ fn run(command: Command) -> CliResult {
             allow_origins,
             kb,
             identity_secret_file,
+            public_urls,
         } => {
-            let trust = trust_options(&site, kb.as_deref(), identity_secret_file.as_deref())?;
-            serve(site, port, db, allow_origins, trust)
+            let (kb, identity_secret) =
+                trust_options(&site, kb.as_deref(), identity_secret_file.as_deref())?;
+            let options = InboxOptions {
+                allowed_origins: allow_origins,
+                public_urls,
+                kb,
+                identity_secret,
+                ..InboxOptions::default()
+            };
+            serve(site, port, &db, options)
         }
+        Command::Agent { command } => accounts::agent(command),
+        Command::Token { command } => accounts::token(command),
     }
 }
 
@@ -575,17 +604,14 @@ fn trust_options(
     Ok((kb, secret))
 }
 
-fn serve(
-    site: PathBuf,
-    port: u16,
-    db: PathBuf,
-    allow_origins: Vec<String>,
-    (kb, identity_secret): (Option<ServerKb>, Option<IdentitySecret>),
-) -> CliResult {
-    if let Some(parent) = db.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+fn serve(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
+    let store = accounts::open(db)?;
+    if store.agents().map_err(|e| e.to_string())?.is_empty() {
+        eprintln!(
+            "No agent can log in to the inbox yet: deflect agent add EMAIL --db {}",
+            db.display()
+        );
     }
-    let store = Store::open(&db).map_err(|e| format!("{}: {e}", db.display()))?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -595,10 +621,8 @@ fn serve(
         println!("Deflect demo site: http://{addr}/");
         println!("Ticket inbox:      http://{addr}/inbox  (API: http://{addr}/api/tickets)");
         let options = InboxOptions {
-            allowed_origins: allow_origins,
             site_dir: Some(site),
-            kb,
-            identity_secret,
+            ..options
         };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -40,6 +40,45 @@ fn serve(dir: &Path) -> (Child, String) {
     panic!("deflect serve exited before printing its address ({status:?})");
 }
 
+/// An API token for the inbox at `dir`, made with `deflect token create` as an
+/// operator would.
+fn token(dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_deflect"))
+        .args(["token", "create", "--name", "crash-test", "--db"])
+        .arg(dir.join("inbox.sqlite"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Every ticket the inbox at `base` lists, page by page along its `Link: rel="next"`.
+fn list_all(base: &str, token: &str) -> Vec<serde_json::Value> {
+    let mut listed = Vec::new();
+    let mut next = Some("/api/tickets?limit=200".to_owned());
+    while let Some(path) = next.take() {
+        let mut resp = agent()
+            .get(format!("{base}{path}"))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "GET {path}");
+        next = resp
+            .headers()
+            .get("link")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|link| link.strip_prefix('<')?.split_once(">; rel=\"next\""))
+            .map(|(path, _)| path.to_owned());
+        let page: Vec<serde_json::Value> = resp.body_mut().read_json().unwrap();
+        listed.extend(page);
+    }
+    listed
+}
+
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -51,6 +90,7 @@ fn agent() -> ureq::Agent {
 #[test]
 fn every_acknowledged_ticket_survives_sigkill_mid_load() {
     let dir = tempfile::tempdir().unwrap();
+    let token = token(dir.path());
     let (mut child, base) = serve(dir.path());
     let url = format!("{base}/api/tickets");
     let stop = Arc::new(AtomicBool::new(false));
@@ -116,13 +156,7 @@ fn every_acknowledged_ticket_survives_sigkill_mid_load() {
 
     // Restart on the same database and read everything back over HTTP.
     let (mut child, base) = serve(dir.path());
-    let listed: Vec<serde_json::Value> = agent()
-        .get(format!("{base}/api/tickets"))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
+    let listed = list_all(&base, &token);
     child.kill().unwrap();
     child.wait().unwrap();
     let stored: BTreeSet<String> = listed

@@ -22,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use super::api_error::{ApiError, blocking};
+use super::auth::PageAgent;
 use super::request::{BodyRules, read_limited};
 use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
@@ -255,6 +256,7 @@ fn insert(store: &Store, id: &str, ticket_id: &str, png: &Png) -> Result<Stored,
 
 /// `GET /inbox/attachments/{id}`: the stored PNG, in a way no browser runs as a page.
 async fn get_attachment(
+    _agent: PageAgent,
     State(store): State<Store>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -139,19 +139,20 @@ impl RawFollowUp {
     }
 }
 
-/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of one
-/// ticket, or of all.
+/// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of the
+/// tickets `ticket_ids` names (one page of the inbox, or one ticket).
 pub(super) fn by_ticket(
     conn: &Connection,
-    ticket_id: Option<&str>,
+    ticket_ids: &[&str],
 ) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, ticket_id, at_ms, text, schema_version, contact_json, details_json
          FROM follow_ups
-         WHERE ?1 IS NULL OR ticket_id = ?1 ORDER BY ticket_id, at_ms, id",
+         WHERE ticket_id IN (SELECT value FROM json_each(?1)) ORDER BY ticket_id, at_ms, id",
     )?;
+    let ids = serde_json::to_string(ticket_ids).map_err(StoreError::Encode)?;
     let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
-    for raw in stmt.query_map([ticket_id], RawFollowUp::read)? {
+    for raw in stmt.query_map([ids], RawFollowUp::read)? {
         let follow_up = raw?.parse()?;
         by_ticket
             .entry(follow_up.ticket_id.clone())

@@ -1,12 +1,14 @@
 //! HTTP surface of the inbox: the ticket endpoint the widget posts to, a JSON listing,
 //! the `/inbox` page, CORS for the sites embedding the widget and, optionally, a static
-//! site so one process can host the demo and receive its tickets.
+//! site so one process can host the demo and receive its tickets. Reads need an agent
+//! (`auth`); CORS covers only the widget's writes; the Host check covers everything.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -18,9 +20,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use deflect_engine::ticket::{FollowUp, Ticket};
 
 use super::api_error::{ApiError, blocking};
+use super::auth::{self, AllowedHosts, ApiAgent, PageAgent, PublicUrl};
 use super::identity::IdentitySecret;
 use super::page;
 use super::page_url;
+use super::paging::{PageQuery, TicketPage};
 use super::receipt::{Arrival, Received};
 use super::request::{BodyRules, parse_json, read_text};
 use super::server_check::Verifier;
@@ -59,34 +63,49 @@ pub struct InboxOptions {
     /// The secret identities are signed with; without one, no customer is verified
     /// and no tier is believed.
     pub identity_secret: Option<IdentitySecret>,
+    /// Where agents and widgets reach the inbox: requests must name one of these hosts
+    /// (or a loopback name at the bound port), and an https one makes cookies `Secure`.
+    pub public_urls: Vec<PublicUrl>,
 }
 
-/// Builds the inbox application.
-pub fn router(store: Store, options: InboxOptions) -> Router {
-    let mut api = Router::new()
-        .route("/api/tickets", get(list_tickets).post(create_ticket))
+/// Builds the inbox application served at `bound` (whose port the loopback host names
+/// must carry).
+pub fn router(store: Store, options: InboxOptions, bound: SocketAddr) -> Router {
+    // The widget's writes: the only routes another origin's page may call.
+    let mut writes = Router::new()
+        .route("/api/tickets", post(create_ticket))
         .route("/api/tickets/{id}/messages", post(add_follow_up))
         .merge(super::attachments::api_routes())
         .merge(super::events::routes());
     if let Some(cors) = cors_layer(&options.allowed_origins) {
-        api = api.layer(cors);
+        writes = writes.layer(cors);
     }
-    let mut state = AppState::new(store);
+    let mut state = AppState::new(store, &options.public_urls);
     state.verifier = Verifier {
         kb: options.kb,
         identity: options.identity_secret,
     };
+    // The writes are merged last: where a path has a read too (`/api/tickets`), axum
+    // keeps the fallback of the router merged in, the CORS-wrapped one, so the widget's
+    // preflight still reaches CORS, which grants only POST and PUT.
     let app = Router::new()
+        .route("/api/tickets", get(list_tickets))
         .route("/inbox", get(inbox_page))
         .merge(super::attachments::page_routes())
         .merge(super::insights::routes())
-        .merge(api)
+        .merge(auth::routes())
+        .merge(writes)
         .with_state(state);
-    match options.site_dir {
+    let app = match options.site_dir {
         Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.
         None => app.route("/", get(|| async { Redirect::to("/inbox") })),
-    }
+    };
+    let hosts = AllowedHosts::new(&options.public_urls, bound);
+    app.layer(axum::middleware::from_fn_with_state(
+        hosts,
+        auth::check_host,
+    ))
 }
 
 /// CORS for the ticket API, or `None` when no origin is allowed (then browsers on other
@@ -109,8 +128,9 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(origin)
-            // PUT: screenshots are uploaded to their own URL.
-            .allow_methods([Method::GET, Method::POST, Method::PUT])
+            // PUT: screenshots are uploaded to their own URL. No GET: reads are for
+            // agents, never for a script on another site.
+            .allow_methods([Method::POST, Method::PUT])
             .allow_headers([
                 header::CONTENT_TYPE,
                 header::HeaderName::from_static(ticket_token::TICKET_TOKEN_HEADER),
@@ -233,14 +253,47 @@ fn status_label(inserted: Inserted) -> &'static str {
     }
 }
 
-/// `GET /api/tickets`: every stored ticket, newest first.
-async fn list_tickets(State(store): State<Store>) -> Result<Response, ApiError> {
-    let tickets = blocking(move || store.list(), "could not list tickets").await?;
-    Ok(axum::Json(tickets).into_response())
+/// `GET /api/tickets`: a page of stored tickets, newest first, as a JSON array; the
+/// next page is in a `Link: <…>; rel="next"` header.
+async fn list_tickets(
+    _agent: ApiAgent,
+    State(store): State<Store>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let request = query.request()?;
+    let page = blocking(move || store.list(request), "could not list tickets").await?;
+    let mut response = axum::Json(&page.tickets).into_response();
+    if let Some(next) = page.next {
+        let link = format!("</api/tickets?{}>; rel=\"next\"", request.next_query(next));
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
-/// `GET /inbox`: the human-readable view.
-async fn inbox_page(State(store): State<Store>) -> Result<Response, ApiError> {
-    let tickets = blocking(move || store.list(), "could not list tickets").await?;
-    Ok(page::respond(page::render(&tickets)))
+/// `GET /inbox`: the human-readable view, a page at a time.
+async fn inbox_page(
+    PageAgent(agent): PageAgent,
+    State(store): State<Store>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, ApiError> {
+    let request = query.request()?;
+    let (page, total): (TicketPage, u64) = blocking(
+        move || Ok((store.list(request)?, store.count()?)),
+        "could not list tickets",
+    )
+    .await?;
+    let chrome = page::Chrome {
+        total,
+        signed_in: agent.who(),
+        logout_csrf: agent
+            .session()
+            .map(|s| auth::csrf::token(s, auth::csrf::FormKind::Inbox)),
+        older: page
+            .next
+            .map(|next| format!("/inbox?{}", request.next_query(next))),
+        later_page: request.before.is_some(),
+    };
+    Ok(page::respond(page::render(&page.tickets, &chrome)))
 }

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::api_error::{ApiError, blocking};
+use super::auth::{ApiAgent, PageAgent};
 use super::events;
 use super::page::{self, escape};
 use super::state::AppState;
@@ -193,11 +194,14 @@ async fn load(store: Store) -> Result<Insights, ApiError> {
     blocking(move || compute(&store), "could not compute insights").await
 }
 
-async fn insights_json(State(store): State<Store>) -> Result<Response, ApiError> {
+async fn insights_json(_agent: ApiAgent, State(store): State<Store>) -> Result<Response, ApiError> {
     Ok(axum::Json(load(store).await?).into_response())
 }
 
-async fn insights_page(State(store): State<Store>) -> Result<Response, ApiError> {
+async fn insights_page(
+    _agent: PageAgent,
+    State(store): State<Store>,
+) -> Result<Response, ApiError> {
     Ok(page::respond(render(&load(store).await?)))
 }
 

@@ -8,6 +8,7 @@
 
 mod api_error;
 mod attachments;
+pub mod auth;
 mod body;
 mod columns;
 mod display;
@@ -18,6 +19,7 @@ pub mod identity;
 pub mod insights;
 mod page;
 mod page_url;
+pub mod paging;
 mod receipt;
 mod request;
 mod running;
@@ -31,11 +33,12 @@ mod validate;
 mod verdict_page;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use identity::{IDENTITY_SECRET_ENV, IdentitySecret};
-pub use page::render as render_page;
+pub use page::{Chrome, format_time, render as render_page};
 pub use receipt::{Arrival, Received};
 pub use running::RunningInbox;
 pub use server_kb::ServerKb;
@@ -43,14 +46,17 @@ pub use store::{Inserted, Store, StoreError, StoredTicket};
 pub use ticket_token::TICKET_TOKEN_HEADER;
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish so no acknowledged ticket is cut off mid-response.
+/// requests finish so no acknowledged ticket is cut off mid-response. Each request
+/// knows its client's address (the login rate limit is per IP).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     options: InboxOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store, options))
+    let bound = listener.local_addr()?;
+    let app = router(store, options, bound).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

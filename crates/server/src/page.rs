@@ -1,4 +1,4 @@
-//! The `/inbox` HTML page: every stored ticket, readable by a human agent.
+//! The `/inbox` HTML page: a page of stored tickets, readable by a human agent.
 //!
 //! Everything in a ticket came from a browser we do not control, so every value goes
 //! through [`escape`] and nothing is ever rendered as a link or as markup. The page has
@@ -13,7 +13,7 @@ use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 use super::store::StoredTicket;
 use super::{display, verdict_page};
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
   --card: #fff; --line: #dde1e6; --accent: #2563eb; --warn: #b45309; --ok: #15803d; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --muted: #9aa4b1;
@@ -54,10 +54,32 @@ main > h2 { font-size: 1.2rem; margin: 2rem 0 .25rem; color: var(--warn); }
 .transcript strong.unverified { display: block; font-size: .85em; }
 img.shot { display: block; max-width: 100%; height: auto; border: 1px solid var(--line);
   border-radius: 4px; }
+.agent { display: flex; gap: .75rem; align-items: baseline; justify-content: flex-end;
+  color: var(--muted); font-size: .9em; }
+.agent form { margin: 0; }
+.agent button { font: inherit; background: none; border: 0; padding: 0; color: var(--accent);
+  text-decoration: underline; cursor: pointer; }
+nav.pages { display: flex; justify-content: space-between; margin: 1.5rem 0; }
 ";
 
-/// Renders the full inbox page for `tickets` (already ordered newest first).
-pub fn render(tickets: &[StoredTicket]) -> String {
+/// What surrounds one page of tickets: how many there are in all, who is looking (and
+/// the CSRF token of their log out form), and the way to older tickets.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    /// Tickets stored in all.
+    pub total: u64,
+    /// The agent's email, or the API token's name.
+    pub signed_in: String,
+    /// The log out form's CSRF token; `None` (no form) for an API token.
+    pub logout_csrf: Option<String>,
+    /// The link to the next, older page, if there is one.
+    pub older: Option<String>,
+    /// This is a later page: offer the way back to the newest tickets.
+    pub later_page: bool,
+}
+
+/// Renders an inbox page of `tickets` (already ordered newest first).
+pub fn render(tickets: &[StoredTicket], chrome: &Chrome) -> String {
     let mut html = String::with_capacity(4096 + tickets.len() * 2048);
     html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -65,11 +87,12 @@ pub fn render(tickets: &[StoredTicket]) -> String {
     html.push_str("<title>Deflect inbox</title>\n<style>");
     html.push_str(STYLE);
     html.push_str("</style>\n</head>\n<body>\n<main>\n");
+    agent_bar(&mut html, chrome);
     let _ = writeln!(
         html,
         "<h1>Deflect inbox <small>{} ticket{}</small></h1>",
-        tickets.len(),
-        if tickets.len() == 1 { "" } else { "s" }
+        chrome.total,
+        if chrome.total == 1 { "" } else { "s" }
     );
     html.push_str("<p><a href=\"/inbox/insights\">Insights: deflection rate, handoffs, knowledge gaps →</a></p>\n");
     if tickets.is_empty() {
@@ -87,8 +110,47 @@ pub fn render(tickets: &[StoredTicket]) -> String {
     for stored in unanswerable {
         render_ticket(&mut html, stored);
     }
+    page_links(&mut html, chrome);
     html.push_str("</main>\n</body>\n</html>\n");
     html
+}
+
+/// Who is signed in, and the log out form.
+fn agent_bar(html: &mut String, chrome: &Chrome) {
+    let _ = write!(
+        html,
+        "<div class=\"agent\"><span>Signed in as {}</span>",
+        escape(&chrome.signed_in)
+    );
+    if let Some(csrf) = &chrome.logout_csrf {
+        let _ = write!(
+            html,
+            "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Log out</button></form>",
+            escape(csrf)
+        );
+    }
+    html.push_str("</div>\n");
+}
+
+/// "Newest tickets" and "Older tickets" links, when there is somewhere to go.
+fn page_links(html: &mut String, chrome: &Chrome) {
+    if !chrome.later_page && chrome.older.is_none() {
+        return;
+    }
+    html.push_str("<nav class=\"pages\" aria-label=\"Pages\">");
+    html.push_str(if chrome.later_page {
+        "<a href=\"/inbox\">← Newest tickets</a>"
+    } else {
+        "<span></span>"
+    });
+    if let Some(older) = &chrome.older {
+        let _ = write!(
+            html,
+            "<a href=\"{}\" rel=\"next\">Older tickets →</a>",
+            escape(older)
+        );
+    }
+    html.push_str("</nav>\n");
 }
 
 /// An inbox page as sent: with a CSP as defence in depth (even if escaping had a hole,
@@ -97,7 +159,7 @@ pub(super) fn respond(html: String) -> Response {
     let headers = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::CACHE_CONTROL, "no-store"),

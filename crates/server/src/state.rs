@@ -4,6 +4,7 @@
 
 use axum::extract::FromRef;
 
+use super::auth::{Auth, PublicUrl};
 use super::server_check::Verifier;
 use super::store::Store;
 
@@ -11,15 +12,18 @@ use super::store::Store;
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub store: Store,
+    /// Agents' sessions, tokens and login limits.
+    pub auth: Auth,
     /// What arriving tickets are checked with (`server_check`).
     pub verifier: Verifier,
 }
 
 impl AppState {
-    pub(crate) fn new(store: Store) -> Self {
+    pub(crate) fn new(store: Store, public_urls: &[PublicUrl]) -> Self {
         Self {
-            store,
+            auth: Auth::new(store.clone(), public_urls),
             verifier: Verifier::default(),
+            store,
         }
     }
 }

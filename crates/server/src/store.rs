@@ -10,14 +10,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
+use super::paging::{Cursor, PageRequest, TicketPage};
 use super::receipt::Arrival;
 use super::server_check::{Assessment, ServerCheck};
-use super::{attachments, follow_ups, receipt};
+use super::{attachments, auth, follow_ups, receipt};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +144,11 @@ CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
 
 /// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
 const SELECT: &str = "SELECT id, json, received_at_ms, deliveries, customer_verified,
-                      server_check_json FROM tickets";
+                      server_check_json, rowid FROM tickets";
+
+/// Newest first, ties by insertion order: the order of the `tickets_received` index
+/// (which holds the rowid too), so a page is a walk along it.
+const NEWEST_FIRST: &str = "ORDER BY received_at_ms DESC, rowid DESC LIMIT ?3";
 
 impl Store {
     /// Opens (creating if needed) the database at `path` in WAL mode with
@@ -164,6 +169,7 @@ impl Store {
         follow_ups::ensure_schema(&mut conn)?;
         attachments::ensure_schema(&conn)?;
         receipt::ensure_schema(&mut conn)?;
+        auth::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -188,21 +194,29 @@ impl Store {
         Ok(self.receive(ticket, raw_json, arrival)?.inserted)
     }
 
-    /// All tickets, newest first (ties broken by insertion order).
-    pub fn list(&self) -> Result<Vec<StoredTicket>, StoreError> {
+    /// One page of tickets, newest first (ties broken by insertion order); reads only
+    /// that page's rows and follow-ups.
+    pub fn list(&self, page: PageRequest) -> Result<TicketPage, StoreError> {
         let conn = self.lock();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} ORDER BY received_at_ms DESC, rowid DESC"
-        ))?;
-        let rows = stmt.query_map([], RawRow::read)?;
-        // All follow-ups in one query rather than one query per ticket.
-        let mut follow_ups = follow_ups::by_ticket(&conn, None)?;
-        rows.map(|row| {
-            let row = row?;
-            let own = follow_ups.remove(&row.id).unwrap_or_default();
-            row.parse(own)
-        })
-        .collect()
+        let mut stmt = conn.prepare_cached(&page_query(page.before.is_some()))?;
+        let (at, rowid) = page.before.map(|c| (c.received_at_ms, c.rowid)).unzip();
+        // One more than the page, to know whether another follows.
+        let mut rows = stmt
+            .query_map(params![at, rowid, page.limit + 1], RawRow::read)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = rows.len() > page.limit as usize;
+        rows.truncate(page.limit as usize);
+        let next = more.then(|| rows.last().map(RawRow::cursor)).flatten();
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let mut follow_ups = follow_ups::by_ticket(&conn, &ids)?;
+        let tickets = rows
+            .into_iter()
+            .map(|row| {
+                let own = follow_ups.remove(&row.id).unwrap_or_default();
+                row.parse(own)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(TicketPage { tickets, next })
     }
 
     /// The ticket with this id, if stored.
@@ -211,7 +225,7 @@ impl Store {
         conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
             .optional()?
             .map(|row| {
-                let own = follow_ups::by_ticket(&conn, Some(id))?
+                let own = follow_ups::by_ticket(&conn, &[id])?
                     .remove(id)
                     .unwrap_or_default();
                 row.parse(own)
@@ -233,6 +247,16 @@ impl Store {
     }
 }
 
+/// The query of one page: `?1`, `?2` the cursor (both NULL for the first page), `?3`
+/// how many rows.
+fn page_query(after_cursor: bool) -> String {
+    let filter = match after_cursor {
+        true => "WHERE (received_at_ms, rowid) < (?1, ?2)",
+        false => "WHERE ?1 IS NULL AND ?2 IS NULL",
+    };
+    format!("{SELECT} {filter} {NEWEST_FIRST}")
+}
+
 /// A row as read from SQLite, before its JSON is parsed (parsing errors are ours, not
 /// rusqlite's, so they are reported outside the row callback).
 struct RawRow {
@@ -242,6 +266,7 @@ struct RawRow {
     deliveries: u64,
     customer_verified: Option<bool>,
     server_check: Option<String>,
+    rowid: i64,
 }
 
 impl RawRow {
@@ -253,7 +278,15 @@ impl RawRow {
             deliveries: row.get(3)?,
             customer_verified: row.get(4)?,
             server_check: row.get(5)?,
+            rowid: row.get(6)?,
         })
+    }
+
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            received_at_ms: self.received_at_ms,
+            rowid: self.rowid,
+        }
     }
 
     fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
@@ -276,4 +309,36 @@ pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page is a walk along the `(received_at_ms, rowid)` index that stops after the
+    /// page, never a scan and sort of every ticket.
+    #[test]
+    fn a_page_walks_the_received_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+        let conn = store.lock();
+        for after_cursor in [false, true] {
+            let sql = format!("EXPLAIN QUERY PLAN {}", page_query(after_cursor));
+            let mut stmt = conn.prepare(&sql).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(params![1, 1, 50], |row| row.get(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("INDEX tickets_received")),
+                "{plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+                "{plan:?}"
+            );
+        }
+    }
 }
