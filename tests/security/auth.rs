@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use deflect::ticket::Ticket;
-use deflect_server::InboxOptions;
 use deflect_server::auth::PublicUrl;
+use deflect_server::{InboxOptions, TICKET_TOKEN_HEADER};
 use ureq::http::Response;
 
 use crate::common::inbox::{Server, agent, get_as_agent, no_redirects, with_server};
@@ -22,7 +22,7 @@ fn inbox_with_a_ticket(options: InboxOptions) -> (tempfile::TempDir, Server) {
     let (dir, server) = with_server(options);
     let mut ticket = Ticket::example("secret-ticket-01");
     ticket.customer.email = Some(SECRET_EMAIL.to_owned());
-    assert_eq!(server.post_ticket(&ticket).0, 201);
+    let token = server.post_ticket_for_token(&ticket);
     let png = {
         let mut bytes = Vec::new();
         image::RgbImage::new(2, 2)
@@ -36,6 +36,7 @@ fn inbox_with_a_ticket(options: InboxOptions) -> (tempfile::TempDir, Server) {
     let resp = agent()
         .put(server.url("/api/tickets/secret-ticket-01/attachments/secret-shot-01"))
         .header("Content-Type", "image/png")
+        .header(TICKET_TOKEN_HEADER, &token)
         .send(&png[..])
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
