@@ -39,12 +39,7 @@ impl Server {
     }
 
     fn insights(&self) -> Value {
-        let mut resp = agent()
-            .get(format!("{}/api/insights", self.running.base))
-            .call()
-            .expect("GET");
-        assert_eq!(resp.status().as_u16(), 200);
-        serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
+        common::inbox::insights(&self.running.base)
     }
 
     fn page(&self) -> String {
@@ -281,7 +276,7 @@ fn a_bad_batch_is_refused_with_a_clear_error_and_nothing_is_stored() {
 fn events_from_an_allowed_origin_pass_cors() {
     let server = Server::start(InboxOptions {
         allowed_origins: vec!["https://creator.example".into()],
-        site_dir: None,
+        ..InboxOptions::default()
     });
     let resp = agent()
         .options(format!("{}/api/events", server.running.base))

@@ -64,11 +64,32 @@ impl Server {
         body
     }
 
+    pub fn insights(&self) -> Value {
+        insights(&self.running.base)
+    }
+
     pub fn get_text(&self, path: &str) -> (u16, String) {
         let mut resp = agent().get(self.url(path)).call().expect("GET");
         let status = resp.status().as_u16();
         (status, resp.body_mut().read_to_string().expect("text body"))
     }
+}
+
+/// `GET /api/insights` of the inbox at `base`: its status and JSON. The one place tests
+/// read insights, so how an agent is let in changes here only.
+pub fn insights_response(base: &str) -> (u16, Value) {
+    let resp = agent()
+        .get(format!("{base}/api/insights"))
+        .call()
+        .expect("GET /api/insights reaches the server");
+    json_of(resp)
+}
+
+/// The insights report of the inbox at `base`, which must answer 200.
+pub fn insights(base: &str) -> Value {
+    let (status, body) = insights_response(base);
+    assert_eq!(status, 200, "GET /api/insights: {body}");
+    body
 }
 
 pub fn json_of(mut resp: Response<ureq::Body>) -> (u16, Value) {

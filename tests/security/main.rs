@@ -5,8 +5,11 @@
 //! One module per line of defence:
 //! - `input`: hostile text and numbers (card numbers, control and bidi characters,
 //!   secrets in page URLs, out-of-range numbers, symlinks out of the site folder).
+//! - `limits`: writes from foreign pages, bursts, tickets grown without end, slow
+//!   headers and bodies, reports that held up tickets, events kept for ever.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod input;
+mod limits;

@@ -20,8 +20,10 @@ use deflect_engine::Engine;
 use deflect_engine::search::{Explanation, SearchIndex};
 use deflect_server::{self as inbox, InboxOptions, Store};
 
+mod limit_args;
 mod site;
 
+use limit_args::LimitArgs;
 use site::SiteInputs;
 
 #[derive(Parser)]
@@ -131,6 +133,8 @@ enum Command {
         /// Origins allowed to post tickets cross-origin (`*` for any).
         #[arg(long = "allow-origin")]
         allow_origins: Vec<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
 }
 
@@ -223,7 +227,8 @@ fn run(command: Command) -> CliResult {
             port,
             db,
             allow_origins,
-        } => serve(site, port, db, allow_origins),
+            limits,
+        } => serve(site, port, db, allow_origins, &limits),
     }
 }
 
@@ -526,7 +531,13 @@ fn str_of(v: &serde_json::Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
-fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> CliResult {
+fn serve(
+    site: PathBuf,
+    port: u16,
+    db: PathBuf,
+    allow_origins: Vec<String>,
+    limits: &LimitArgs,
+) -> CliResult {
     if let Some(parent) = db.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
@@ -542,6 +553,7 @@ fn serve(site: PathBuf, port: u16, db: PathBuf, allow_origins: Vec<String>) -> C
         let options = InboxOptions {
             allowed_origins: allow_origins,
             site_dir: Some(site),
+            limits: limits.limits(),
         };
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

@@ -18,6 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use deflect_engine::ticket::{FollowUp, Ticket};
 
 use super::api_error::{ApiError, blocking};
+use super::limits::{Guard, Limits};
 use super::page;
 use super::page_url;
 use super::request::{BodyRules, parse_json, read_text};
@@ -49,24 +50,34 @@ pub struct InboxOptions {
     /// A directory served at `/` (with `.gz`/`.br` siblings used when the client
     /// accepts them); `/api/*` and `/inbox` take precedence over its files.
     pub site_dir: Option<PathBuf>,
+    /// Bounds on client rates, ticket sizes, timeouts and connections.
+    pub limits: Limits,
 }
 
 /// Builds the inbox application.
 pub fn router(store: Store, options: InboxOptions) -> Router {
-    let mut api = Router::new()
-        .route("/api/tickets", get(list_tickets).post(create_ticket))
-        .route("/api/tickets/{id}/messages", post(add_follow_up))
-        .merge(super::attachments::api_routes())
-        .merge(super::events::routes());
+    // Inside CORS, so a refusal (403, 429, 408) still reaches an allowed page readably.
+    let guard = Guard::new(&options.limits, &options.allowed_origins);
+    let mut api = guard.apply(
+        Router::new()
+            .route("/api/tickets", get(list_tickets).post(create_ticket))
+            .route("/api/tickets/{id}/messages", post(add_follow_up))
+            .merge(super::attachments::api_routes())
+            .merge(super::events::routes()),
+    );
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         api = api.layer(cors);
     }
-    let app = Router::new()
-        .route("/inbox", get(inbox_page))
-        .merge(super::attachments::page_routes())
-        .merge(super::insights::routes())
+    let pages = guard.apply(
+        Router::new()
+            .route("/inbox", get(inbox_page))
+            .merge(super::attachments::page_routes())
+            .merge(super::insights::routes()),
+    );
+    let store = store.with_caps(options.limits.caps);
+    let app = pages
         .merge(api)
-        .with_state(AppState::new(store));
+        .with_state(AppState::new(store, options.limits));
     match options.site_dir {
         Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.
@@ -97,6 +108,8 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
             // PUT: screenshots are uploaded to their own URL.
             .allow_methods([Method::GET, Method::POST, Method::PUT])
             .allow_headers([header::CONTENT_TYPE])
+            // The widget reads it from a 429 to know when to try again.
+            .expose_headers([header::RETRY_AFTER])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     )
 }

@@ -14,6 +14,8 @@ pub mod events;
 mod follow_ups;
 mod http;
 pub mod insights;
+pub mod limits;
+mod origin;
 mod page;
 mod page_url;
 mod request;
@@ -27,19 +29,28 @@ use std::future::Future;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
+pub use limits::{CapExceeded, Limits, TicketCaps};
 pub use page::render as render_page;
 pub use running::RunningInbox;
 pub use store::{Inserted, Store, StoreError, StoredTicket};
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
-/// requests finish so no acknowledged ticket is cut off mid-response.
+/// requests finish so no acknowledged ticket is cut off mid-response. Old analytics
+/// events are deleted before the first connection is accepted, and hourly after.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     options: InboxOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store, options))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let bounds = options.limits.clone();
+    limits::retention::prune_once(&store, &bounds).await;
+    let pruning = tokio::spawn(limits::retention::keep_pruning(
+        store.clone(),
+        bounds.clone(),
+    ));
+    let served =
+        limits::connections::serve(listener, router(store, options), &bounds, shutdown).await;
+    pruning.abort();
+    served
 }

@@ -2,19 +2,33 @@
 //! and a handler asks only for the part it uses (`State<Store>` works wherever
 //! `AppState` is the router's state).
 
+use std::sync::Arc;
+
 use axum::extract::FromRef;
 
+use super::limits::Limits;
 use super::store::Store;
 
 /// The router's state; cheap to clone (every part is shared).
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub store: Store,
+    /// The bounds routes apply themselves (e.g. how long insights may compute).
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
-    pub(crate) fn new(store: Store) -> Self {
-        Self { store }
+    pub(crate) fn new(store: Store, limits: Limits) -> Self {
+        Self {
+            store,
+            limits: Arc::new(limits),
+        }
+    }
+}
+
+impl FromRef<AppState> for Arc<Limits> {
+    fn from_ref(state: &AppState) -> Arc<Limits> {
+        Arc::clone(&state.limits)
     }
 }
 
