@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use super::Limits;
+use super::rate::client_of;
 
 /// How long accepting pauses after the system refused a connection (e.g. out of file
 /// descriptors), so the loop does not spin while nothing can be accepted.
@@ -114,7 +115,7 @@ pub(crate) async fn serve(
             () = &mut shutdown => break,
         };
         // Over a bound: dropping the stream closes it before a byte is read.
-        let Some(slot) = bounds.admit(peer.ip()) else {
+        let Some(slot) = bounds.admit(client_of(peer.ip())) else {
             continue;
         };
         let _ = stream.set_nodelay(true);
@@ -133,4 +134,33 @@ pub(crate) async fn serve(
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_count_open_connections_in_total_and_per_address_and_free_them_on_drop() {
+        let bounds = Bounds::new(&Limits {
+            max_connections: 3,
+            max_connections_per_ip: 2,
+            ..Limits::default()
+        });
+        let (a, b, c) = (
+            "10.0.0.1".parse().unwrap(),
+            "10.0.0.2".parse().unwrap(),
+            "10.0.0.3".parse().unwrap(),
+        );
+        let first = bounds.admit(a).expect("first from a");
+        let _second = bounds.admit(a).expect("second from a");
+        assert!(bounds.admit(a).is_none(), "a third from one address");
+        let _third = bounds.admit(b).expect("first from b");
+        assert!(bounds.admit(c).is_none(), "a fourth in total");
+        drop(first);
+        assert!(
+            bounds.admit(c).is_some(),
+            "a closed connection frees its place"
+        );
+    }
 }

@@ -46,7 +46,21 @@ impl KeyExtractor for ClientAddress {
         };
         // A router mounted without its peer address (inside another server) cannot tell
         // clients apart: they share one allowance rather than fail every write.
-        Ok(found.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+        Ok(client_of(
+            found.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        ))
+    }
+}
+
+/// The client an address belongs to: an IPv4 address is one, but one IPv6 subscriber
+/// gets a whole /64, so every address in a /64 counts as the same client.
+pub(crate) fn client_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+        v4 => v4,
     }
 }
 
@@ -117,5 +131,26 @@ fn refusal(error: GovernorError) -> Response {
             response
         }
         other => ApiError::internal("rate limiter", other).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_client_and_ipv4_addresses_are_their_own() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(client_of(ip("2001:db8:1:2:aaaa::1")), ip("2001:db8:1:2::"));
+        assert_eq!(
+            client_of(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            client_of(ip("2001:db8:1:2::7"))
+        );
+        assert_ne!(
+            client_of(ip("2001:db8:1:3::1")),
+            client_of(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(client_of(ip("::ffff:198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(client_of(ip("198.51.100.7")), ip("198.51.100.7"));
     }
 }
