@@ -34,10 +34,12 @@ pub struct LimitArgs {
     max_ticket_bytes: usize,
     /// Seconds a connection has to send a request's headers (idle connections close
     /// after it too).
-    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().header_timeout.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().header_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
     header_timeout: u64,
     /// Seconds a request has to send its body; slower is answered 408.
-    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().body_timeout.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().body_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
     body_timeout: u64,
     /// Connections open at once, from everyone.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections)]
