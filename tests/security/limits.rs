@@ -232,6 +232,49 @@ fn behind_a_trusted_proxy_clients_are_counted_by_forwarded_for() {
     assert_eq!(server.store.count().unwrap(), 3);
 }
 
+/// A widget on an allowed origin reads the 429 and its Retry-After: the refusal passes
+/// through CORS like any answer, so the retry queue waits as long as it is told.
+#[test]
+fn an_allowed_page_can_read_the_429_and_its_retry_after() {
+    let (_dir, server) = with_server(InboxOptions {
+        allowed_origins: vec!["https://shop.example".to_owned()],
+        limits: Limits {
+            write_burst: 1,
+            writes_per_minute: 1,
+            ..Limits::default()
+        },
+        ..InboxOptions::default()
+    });
+    let post = |id: &str| {
+        agent()
+            .post(server.url("/api/tickets"))
+            .header("Origin", "https://shop.example")
+            .header("Content-Type", "application/json")
+            .send(to_json(&Ticket::example(id)))
+            .expect("POST reaches the server")
+    };
+    assert_eq!(post("cors-burst-1").status().as_u16(), 201);
+    let refused = post("cors-burst-2");
+    assert_eq!(refused.status().as_u16(), 429);
+    let header = |name: &str| {
+        refused
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+    };
+    assert_eq!(
+        header("access-control-allow-origin").as_deref(),
+        Some("https://shop.example")
+    );
+    assert!(
+        header("access-control-expose-headers").is_some_and(|h| h.contains("retry-after")),
+        "{:?}",
+        refused.headers()
+    );
+    assert!(header("retry-after").is_some());
+    assert_eq!(server.store.count().unwrap(), 1);
+}
+
 /// A client that waits as long as Retry-After says is let in again: the widget's
 /// retry queue does exactly that, so a limited ticket is delayed, not lost.
 #[test]
