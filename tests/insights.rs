@@ -41,9 +41,7 @@ impl Server {
     }
 
     fn insights(&self) -> Value {
-        let mut resp = get_as_agent(&format!("{}/api/insights", self.running.base), &self.token);
-        assert_eq!(resp.status().as_u16(), 200);
-        serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
+        common::inbox::insights(&self.running.base, &self.token)
     }
 
     fn page(&self) -> String {

@@ -142,11 +142,28 @@ impl Server {
         body
     }
 
+    pub fn insights(&self) -> Value {
+        insights(&self.running.base, &self.token)
+    }
+
     pub fn get_text(&self, path: &str) -> (u16, String) {
         let mut resp = self.read(path);
         let status = resp.status().as_u16();
         (status, resp.body_mut().read_to_string().expect("text body"))
     }
+}
+
+/// `GET /api/insights` of the inbox at `base`, read as the agent whose API token is
+/// `token`: its status and JSON. The one place tests read insights.
+pub fn insights_response(base: &str, token: &str) -> (u16, Value) {
+    json_of(get_as_agent(&format!("{base}/api/insights"), token))
+}
+
+/// The insights report of the inbox at `base`, which must answer 200.
+pub fn insights(base: &str, token: &str) -> Value {
+    let (status, body) = insights_response(base, token);
+    assert_eq!(status, 200, "GET /api/insights: {body}");
+    body
 }
 
 pub fn json_of(mut resp: Response<ureq::Body>) -> (u16, Value) {

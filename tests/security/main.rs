@@ -11,6 +11,8 @@
 //!   cross-origin, guessed passwords, forged forms, revoked tokens, huge lists).
 //! - `trust`: forged claims (identity, tier, queue, priority, rules, bot lines) and
 //!   writing to someone else's ticket.
+//! - `limits`: writes from foreign pages, bursts, tickets grown without end, slow
+//!   headers and bodies, reports that held up tickets, events kept for ever.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -18,4 +20,5 @@ mod common;
 mod auth;
 mod fuzz;
 mod input;
+mod limits;
 mod trust;

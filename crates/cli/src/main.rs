@@ -23,9 +23,11 @@ use deflect_server::auth::PublicUrl;
 use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
 mod accounts;
+mod limit_args;
 mod site;
 
 use accounts::{AgentCommand, TokenCommand};
+use limit_args::LimitArgs;
 
 use site::SiteInputs;
 
@@ -149,6 +151,8 @@ enum Command {
         /// refused (421); https makes the login cookie Secure.
         #[arg(long = "public-url", value_delimiter = ',')]
         public_urls: Vec<PublicUrl>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Manage the agents who log in to the inbox.
     Agent {
@@ -254,6 +258,7 @@ fn run(command: Command) -> CliResult {
             kb,
             identity_secret_file,
             public_urls,
+            limits,
         } => {
             let (kb, identity_secret) =
                 trust_options(&site, kb.as_deref(), identity_secret_file.as_deref())?;
@@ -262,6 +267,7 @@ fn run(command: Command) -> CliResult {
                 public_urls,
                 kb,
                 identity_secret,
+                limits: limits.limits(),
                 ..InboxOptions::default()
             };
             serve(site, port, &db, options)

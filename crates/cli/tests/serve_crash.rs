@@ -22,6 +22,9 @@ fn serve(dir: &Path) -> (Child, String) {
         .arg(&site)
         .args(["--port", "0", "--db"])
         .arg(dir.join("inbox.sqlite"))
+        // Eight clients on one address stand for many visitors here: the per-client
+        // rate limit (tests/security/limits.rs) is raised out of the way.
+        .args(["--rate-burst", "100000", "--rate-per-minute", "6000000"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

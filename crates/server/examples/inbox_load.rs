@@ -1,15 +1,19 @@
 //! Load test of the reference inbox over loopback: concurrent clients post tickets,
 //! a share of them twice (as retries and page reloads do, often at the same moment),
-//! then every unique ticket must be stored exactly once.
+//! then every unique ticket must be stored exactly once. The inbox runs with its rate
+//! limits on (all clients share one address, so they share one allowance): a client
+//! answered 429 waits as long as `Retry-After` says and sends the ticket again, as the
+//! widget's retry queue does.
 //!
 //! ```sh
 //! cargo run --release --example inbox_load                      # 2,000 posts, 20% duplicates, 16 clients
-//! cargo run --release --example inbox_load -- 5000 0.3 32       # posts, duplicate share, clients
+//! cargo run --release --example inbox_load -- 5000 0.3 32 600   # posts, duplicate share, clients, writes/s allowed
 //! npm run bench:inbox
 //! ```
 //!
-//! Prints throughput and latency percentiles; exits non-zero if a ticket is missing,
-//! stored twice, or answered with anything but 201 (first copy) or 200 (a repeat).
+//! Prints throughput, latency percentiles and how many posts were answered 429; exits
+//! non-zero if a ticket is missing, stored twice, or finally answered with anything but
+//! 201 (first copy) or 200 (a repeat).
 //! `cargo test` runs a smaller version of the same code (the `tests` module below).
 
 use std::collections::HashMap;
@@ -18,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use deflect_engine::ticket::Ticket;
-use deflect_server::{InboxOptions, RunningInbox, Store};
+use deflect_server::{InboxOptions, Limits, RunningInbox, Store};
 
 /// What to send.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +31,22 @@ struct LoadPlan {
     /// Share of the posts that repeat an earlier ticket, 0.0..1.0.
     duplicate_share: f64,
     clients: usize,
+    /// Writes per second the inbox allows the one address all clients share.
+    writes_per_second: u32,
+}
+
+impl LoadPlan {
+    /// The inbox's limits for this run: a burst of a second's allowance, then the rate.
+    fn options(&self) -> InboxOptions {
+        InboxOptions {
+            limits: Limits {
+                write_burst: self.writes_per_second,
+                writes_per_minute: self.writes_per_second * 60,
+                ..Limits::default()
+            },
+            ..InboxOptions::default()
+        }
+    }
 }
 
 /// What happened.
@@ -37,6 +57,8 @@ struct LoadReport {
     created: usize,
     repeats: usize,
     stored: u64,
+    /// Posts answered 429 (and sent again after `Retry-After`).
+    throttled: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
     /// Everything that broke the exactly-once contract; empty when all is well.
@@ -79,9 +101,9 @@ fn schedule(plan: LoadPlan) -> Vec<String> {
     ids
 }
 
-/// One post: the ticket id, the status answered (0 when the request failed) and how
-/// long the answer took.
-type Post = (String, u16, Duration);
+/// One post: the ticket id, the status finally answered (0 when the request failed),
+/// how long that answer took and how many 429s came before it.
+type Post = (String, u16, Duration, usize);
 
 /// Posts `plan` to the inbox at `base` (e.g. `http://127.0.0.1:8080`) and checks the
 /// store holds every unique ticket once.
@@ -113,14 +135,9 @@ fn post_all(url: &str, ids: &[String], clients: usize) -> Vec<Post> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(id) = ids.get(i) else { break };
-                    let sent = Instant::now();
-                    let status = agent
-                        .post(url)
-                        .header("Content-Type", "application/json")
-                        .send(bodies[id.as_str()].as_str())
-                        .map(|r| r.status().as_u16())
-                        .unwrap_or(0);
-                    mine.push((id.clone(), status, sent.elapsed()));
+                    let (status, latency, throttled) =
+                        post_until_let_in(&agent, url, &bodies[id.as_str()]);
+                    mine.push((id.clone(), status, latency, throttled));
                 }
                 results.lock().unwrap().extend(mine);
             });
@@ -129,13 +146,41 @@ fn post_all(url: &str, ids: &[String], clients: usize) -> Vec<Post> {
     results.into_inner().unwrap()
 }
 
+/// Posts `body`, and after each 429 waits its `Retry-After` and posts it again: the
+/// final status, how long its answer took and how many 429s came first.
+fn post_until_let_in(agent: &ureq::Agent, url: &str, body: &str) -> (u16, Duration, usize) {
+    let mut throttled = 0;
+    loop {
+        let sent = Instant::now();
+        let answer = agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body);
+        let latency = sent.elapsed();
+        let Ok(response) = answer else {
+            return (0, latency, throttled);
+        };
+        let status = response.status().as_u16();
+        if status != 429 {
+            return (status, latency, throttled);
+        }
+        throttled += 1;
+        let wait = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()?.parse().ok())
+            .unwrap_or(1);
+        std::thread::sleep(Duration::from_secs(wait));
+    }
+}
+
 /// Checks the exactly-once contract: one 201 per ticket and 200 for its repeats, and
 /// the store holding each ticket once with as many deliveries as it was posted;
 /// `elapsed` is how long the posts took.
 fn check(store: &Store, results: &[Post], elapsed: Duration) -> LoadReport {
     let mut problems = Vec::new();
     let mut per_id: HashMap<&str, Vec<u16>> = HashMap::new();
-    for (id, status, _) in results {
+    for (id, status, _, _) in results {
         per_id.entry(id.as_str()).or_default().push(*status);
     }
     let (mut created, mut repeats) = (0, 0);
@@ -173,8 +218,9 @@ fn check(store: &Store, results: &[Post], elapsed: Duration) -> LoadReport {
         created,
         repeats,
         stored,
+        throttled: results.iter().map(|(_, _, _, n)| n).sum(),
         elapsed,
-        latencies: results.iter().map(|(_, _, d)| *d).collect(),
+        latencies: results.iter().map(|(_, _, d, _)| *d).collect(),
         problems,
     }
 }
@@ -191,16 +237,20 @@ fn main() {
         clients: args
             .next()
             .map_or(16, |a| a.parse().expect("clients: a number")),
+        writes_per_second: args
+            .next()
+            .map_or(400, |a| a.parse().expect("writes/s: a number")),
     };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("inbox.sqlite")).expect("open the ticket database");
-    let inbox = RunningInbox::start(store.clone(), InboxOptions::default());
+    let inbox = RunningInbox::start(store.clone(), plan.options());
     let base = &inbox.base;
     println!(
-        "posting {} tickets ({:.0}% duplicates) from {} concurrent clients to {base} (SQLite WAL, synchronous=FULL)",
+        "posting {} tickets ({:.0}% duplicates) from {} concurrent clients to {base} (SQLite WAL, synchronous=FULL; {} writes/s allowed per address)",
         plan.posts,
         plan.duplicate_share * 100.0,
-        plan.clients
+        plan.clients,
+        plan.writes_per_second
     );
     let report = run(base, &store, plan);
     println!(
@@ -211,6 +261,10 @@ fn main() {
         report.percentile(50.0),
         report.percentile(99.0),
         report.percentile(100.0),
+    );
+    println!(
+        "{} answered 429 by the rate limit and sent again after Retry-After",
+        report.throttled
     );
     println!(
         "{} unique tickets: {} answered 201 created, {} answered 200 duplicate; {} stored",
@@ -231,23 +285,25 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// A smaller run: concurrent clients, a fifth of the posts repeats, and every
-    /// unique ticket stored exactly once.
+    /// A smaller run: concurrent clients, a fifth of the posts repeats, more posts than
+    /// the rate limit lets through at once, and every unique ticket stored exactly once.
     #[test]
     fn concurrent_posts_with_duplicates_store_each_ticket_exactly_once() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("inbox.sqlite")).unwrap();
-        let inbox = RunningInbox::start(store.clone(), InboxOptions::default());
         let plan = LoadPlan {
             posts: 300,
             duplicate_share: 0.2,
             clients: 8,
+            writes_per_second: 100,
         };
+        let inbox = RunningInbox::start(store.clone(), plan.options());
         let report = run(&inbox.base, &store, plan);
         assert!(report.problems.is_empty(), "{:#?}", report.problems);
         assert_eq!(report.posts, 300);
         assert_eq!(report.unique, 240);
         assert_eq!((report.created, report.repeats), (240, 60));
         assert_eq!(report.stored, 240);
+        assert!(report.throttled > 0, "the rate limit never engaged");
     }
 }

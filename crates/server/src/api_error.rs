@@ -39,13 +39,14 @@ impl IntoResponse for ApiError {
 }
 
 /// Runs a blocking store call off the async workers (SQLite fsyncs on every commit);
-/// a failure is a 500 that says `context`.
+/// a full ticket is the client's 413/422, any other failure a 500 that says `context`.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
     context: &str,
 ) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(value)) => Ok(value),
+        Ok(Err(StoreError::Cap(cap))) => Err(ApiError::new(cap.status(), cap.to_string())),
         Ok(Err(err)) => Err(ApiError::internal(context, err)),
         Err(join) => Err(ApiError::internal(context, join)),
     }

@@ -23,6 +23,7 @@ use serde_json::json;
 
 use super::api_error::{ApiError, blocking};
 use super::auth::PageAgent;
+use super::limits::caps;
 use super::request::{BodyRules, read_limited};
 use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
@@ -230,6 +231,7 @@ fn to_png(bytes: &[u8], format: ImageFormat) -> image::ImageResult<Png> {
 /// taken id's ticket cannot race another upload of it.
 fn insert(store: &Store, id: &str, ticket_id: &str, png: &Png) -> Result<Stored, StoreError> {
     let conn = store.lock();
+    caps::check_attachment(&conn, store.caps(), ticket_id, id)?;
     let added = conn.execute(
         "INSERT INTO attachments (id, ticket_id, png, width, height, received_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)

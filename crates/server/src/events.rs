@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS events (
     lang            TEXT
 );
 CREATE INDEX IF NOT EXISTS events_kind ON events (kind);
+-- Insights count conversations per kind; retention deletes by age.
+CREATE INDEX IF NOT EXISTS events_kind_conversation ON events (kind, conversation_id);
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at_ms);
 ";
 
 /// What happened in the widget.
@@ -117,16 +120,15 @@ pub struct Stored {
     pub duplicates: usize,
 }
 
-/// Creates the events table if this database has none yet.
-pub(super) fn ensure_schema(store: &Store) -> Result<(), StoreError> {
-    store.lock().execute_batch(SCHEMA)?;
-    Ok(())
+/// Creates the events table if this database has none yet (when the store opens, so
+/// readers on their own connections find it).
+pub(super) fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)
 }
 
 /// Stores a batch in one transaction; events already stored are skipped.
 pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
     let mut conn = store.lock();
-    conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     let mut accepted = 0;
     {

@@ -11,6 +11,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use deflect_engine::ticket::{Contact, FollowUp};
 
 use super::columns;
+use super::limits::caps;
 use super::store::{Inserted, Store, StoreError, now_ms};
 
 /// The table as first released; later columns are in [`ADDED_COLUMNS`].
@@ -67,6 +68,16 @@ impl Store {
         if !known {
             return Ok(None);
         }
+        let bytes = follow_up.text.len()
+            + contact.as_ref().map_or(0, String::len)
+            + details.as_ref().map_or(0, String::len);
+        caps::check_follow_up(
+            &conn,
+            self.caps(),
+            &follow_up.ticket_id,
+            &follow_up.id,
+            bytes,
+        )?;
         let added = conn.execute(
             "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text,
                                      schema_version, contact_json, details_json)

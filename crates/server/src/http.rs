@@ -22,6 +22,7 @@ use deflect_engine::ticket::{FollowUp, Ticket};
 use super::api_error::{ApiError, blocking};
 use super::auth::{self, AllowedHosts, ApiAgent, PageAgent, PublicUrl};
 use super::identity::IdentitySecret;
+use super::limits::{Guard, Limits};
 use super::page;
 use super::page_url;
 use super::paging::{PageQuery, TicketPage};
@@ -66,36 +67,44 @@ pub struct InboxOptions {
     /// Where agents and widgets reach the inbox: requests must name one of these hosts
     /// (or a loopback name at the bound port), and an https one makes cookies `Secure`.
     pub public_urls: Vec<PublicUrl>,
+    /// Bounds on client rates, ticket sizes, timeouts and connections.
+    pub limits: Limits,
 }
 
 /// Builds the inbox application served at `bound` (whose port the loopback host names
 /// must carry).
 pub fn router(store: Store, options: InboxOptions, bound: SocketAddr) -> Router {
+    // Inside CORS, so a refusal (403, 429, 408) still reaches an allowed page readably.
+    let guard = Guard::new(&options.limits, &options.allowed_origins);
     // The widget's writes: the only routes another origin's page may call.
-    let mut writes = Router::new()
-        .route("/api/tickets", post(create_ticket))
-        .route("/api/tickets/{id}/messages", post(add_follow_up))
-        .merge(super::attachments::api_routes())
-        .merge(super::events::routes());
+    let mut writes = guard.apply(
+        Router::new()
+            .route("/api/tickets", post(create_ticket))
+            .route("/api/tickets/{id}/messages", post(add_follow_up))
+            .merge(super::attachments::api_routes())
+            .merge(super::events::routes()),
+    );
     if let Some(cors) = cors_layer(&options.allowed_origins) {
         writes = writes.layer(cors);
     }
-    let mut state = AppState::new(store, &options.public_urls);
+    let store = store.with_caps(options.limits.caps);
+    let mut state = AppState::new(store, &options.public_urls, options.limits);
     state.verifier = Verifier {
         kb: options.kb,
         identity: options.identity_secret,
     };
+    let reads = guard.apply(
+        Router::new()
+            .route("/api/tickets", get(list_tickets))
+            .route("/inbox", get(inbox_page))
+            .merge(super::attachments::page_routes())
+            .merge(super::insights::routes())
+            .merge(auth::routes()),
+    );
     // The writes are merged last: where a path has a read too (`/api/tickets`), axum
     // keeps the fallback of the router merged in, the CORS-wrapped one, so the widget's
     // preflight still reaches CORS, which grants only POST and PUT.
-    let app = Router::new()
-        .route("/api/tickets", get(list_tickets))
-        .route("/inbox", get(inbox_page))
-        .merge(super::attachments::page_routes())
-        .merge(super::insights::routes())
-        .merge(auth::routes())
-        .merge(writes)
-        .with_state(state);
+    let app = reads.merge(writes).with_state(state);
     let app = match options.site_dir {
         Some(dir) => app.fallback_service(super::site::service(dir)),
         // Without a site, the root is most useful as a way into the inbox.
@@ -135,6 +144,8 @@ fn cors_layer(allowed: &[String]) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 header::HeaderName::from_static(ticket_token::TICKET_TOKEN_HEADER),
             ])
+            // The widget reads it from a 429 to know when to try again.
+            .expose_headers([header::RETRY_AFTER])
             .max_age(Duration::from_secs(24 * 60 * 60)),
     )
 }

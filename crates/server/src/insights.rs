@@ -5,17 +5,20 @@
 //! `/api/insights` (JSON).
 
 use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 use serde::Serialize;
 
 use super::api_error::{ApiError, blocking};
 use super::auth::{ApiAgent, PageAgent};
-use super::events;
+use super::limits::Limits;
 use super::page::{self, escape};
 use super::state::AppState;
 use super::store::{Store, StoreError};
@@ -71,10 +74,34 @@ pub struct Gap {
     pub last_at_ms: u64,
 }
 
-/// Computes the report from the events table.
+/// How many SQLite steps run between two questions whether to stop (a few tens of
+/// microseconds of work).
+const STEPS_PER_CHECK: i32 = 10_000;
+
+/// Computes the report from the events table, however long it takes.
 pub fn compute(store: &Store) -> Result<Insights, StoreError> {
-    events::ensure_schema(store)?;
-    let conn = store.lock();
+    Ok(compute_watched(store, || false)?.expect("never asked to stop"))
+}
+
+/// Computes the report on a read-only connection of its own (never the writer's lock,
+/// so tickets are stored while it runs), asking `stop` every few thousand steps
+/// whether to give up; `None` when it did.
+pub fn compute_watched(
+    store: &Store,
+    stop: impl FnMut() -> bool + Send + 'static,
+) -> Result<Option<Insights>, StoreError> {
+    let conn = store.reader()?;
+    conn.progress_handler(STEPS_PER_CHECK, Some(stop));
+    match report(&conn) {
+        Ok(insights) => Ok(Some(insights)),
+        Err(err) if err.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The report's queries, in one read transaction so they all see the same events.
+fn report(conn: &Connection) -> rusqlite::Result<Insights> {
+    let conn = conn.unchecked_transaction()?;
     let conversations = count(&conn, "SELECT COUNT(DISTINCT conversation_id) FROM events")?;
     let rate = |n: u64| share(n, conversations);
     let deflected = count(
@@ -159,18 +186,15 @@ fn handoff_groups(
 }
 
 /// The [`TOP_GAPS`] questions asked most without a confident answer, grouped case- and
-/// space-insensitively and shown in their latest wording.
+/// space-insensitively and shown in their latest wording. One pass: with a single
+/// `MAX()`, SQLite takes the bare `text` from the row holding the maximum.
 fn knowledge_gaps(conn: &Connection) -> rusqlite::Result<Vec<Gap>> {
     let mut stmt = conn.prepare(
-        "SELECT (SELECT e2.text FROM events e2
-                  WHERE e2.kind = 'unanswered' AND lower(trim(e2.text)) = g.k
-                  ORDER BY e2.at_ms DESC LIMIT 1),
-                g.n, g.last
-           FROM (SELECT lower(trim(text)) AS k, COUNT(*) AS n, MAX(at_ms) AS last
-                   FROM events
-                  WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
-                  GROUP BY k) g
-          ORDER BY g.n DESC, g.last DESC
+        "SELECT text, COUNT(*) AS n, MAX(at_ms) AS last
+           FROM events
+          WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
+          GROUP BY lower(trim(text))
+          ORDER BY n DESC, last DESC
           LIMIT ?1",
     )?;
     let rows = stmt.query_map([TOP_GAPS as i64], |r| {
@@ -190,19 +214,39 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/insights", get(insights_json))
 }
 
-async fn load(store: Store) -> Result<Insights, ApiError> {
-    blocking(move || compute(&store), "could not compute insights").await
+/// The report within the inbox's time budget for it: past it, a 503 instead of a
+/// query running on.
+async fn load(store: Store, limits: Arc<Limits>) -> Result<Insights, ApiError> {
+    let budget = limits.insights_time;
+    let deadline = Instant::now() + budget;
+    let watched = move || compute_watched(&store, move || Instant::now() > deadline);
+    blocking(watched, "could not compute insights")
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "insights took longer than {} s and were abandoned; fewer days of events (--events-retention-days) make them faster",
+                    budget.as_secs_f64()
+                ),
+            )
+        })
 }
 
-async fn insights_json(_agent: ApiAgent, State(store): State<Store>) -> Result<Response, ApiError> {
-    Ok(axum::Json(load(store).await?).into_response())
+async fn insights_json(
+    _agent: ApiAgent,
+    State(store): State<Store>,
+    State(limits): State<Arc<Limits>>,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(load(store, limits).await?).into_response())
 }
 
 async fn insights_page(
     _agent: PageAgent,
     State(store): State<Store>,
+    State(limits): State<Arc<Limits>>,
 ) -> Result<Response, ApiError> {
-    Ok(page::respond(render(&load(store).await?)))
+    Ok(page::respond(render(&load(store, limits).await?)))
 }
 
 const STYLE: &str = "

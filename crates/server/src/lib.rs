@@ -17,6 +17,8 @@ mod follow_ups;
 mod http;
 pub mod identity;
 pub mod insights;
+pub mod limits;
+mod origin;
 mod page;
 mod page_url;
 pub mod paging;
@@ -33,11 +35,11 @@ mod validate;
 mod verdict_page;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
 pub use http::{InboxOptions, MAX_BODY_BYTES, router};
 pub use identity::{IDENTITY_SECRET_ENV, IdentitySecret};
+pub use limits::{CapExceeded, Limits, TicketCaps};
 pub use page::{Chrome, format_time, render as render_page};
 pub use receipt::{Arrival, Received};
 pub use running::RunningInbox;
@@ -47,7 +49,8 @@ pub use ticket_token::TICKET_TOKEN_HEADER;
 
 /// Serves the inbox on `listener` until `shutdown` completes, then lets in-flight
 /// requests finish so no acknowledged ticket is cut off mid-response. Each request
-/// knows its client's address (the login rate limit is per IP).
+/// knows its client's address (rate limits are per client). Old analytics events are
+/// deleted before the first connection is accepted, and hourly after.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
@@ -55,8 +58,14 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let bound = listener.local_addr()?;
-    let app = router(store, options, bound).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let bounds = options.limits.clone();
+    limits::retention::prune_once(&store, &bounds).await;
+    let pruning = tokio::spawn(limits::retention::keep_pruning(
+        store.clone(),
+        bounds.clone(),
+    ));
+    let app = router(store, options, bound);
+    let served = limits::connections::serve(listener, app, &bounds, shutdown).await;
+    pruning.abort();
+    served
 }

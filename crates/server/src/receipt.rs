@@ -11,6 +11,7 @@ use deflect_engine::model::Priority;
 use deflect_engine::ticket::Ticket;
 
 use super::columns;
+use super::limits::caps;
 use super::server_check::{Assessment, ServerCheck};
 use super::store::{Inserted, Store, StoreError, now_ms};
 use super::ticket_token;
@@ -80,6 +81,7 @@ impl Store {
         stored_json: &str,
         arrival: Arrival<'_>,
     ) -> Result<Received, StoreError> {
+        caps::check_ticket(self.caps(), &ticket.id, stored_json.len())?;
         let check = arrival.assessment.check.as_ref();
         let (queue, priority) = match check {
             Some(c) => (c.queue.as_str(), c.priority),

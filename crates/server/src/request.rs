@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::api_error::ApiError;
 use super::body::{BodyError, read_capped};
+use super::limits::deadline::timed_out;
 
 /// What an endpoint accepts as its body and how its errors word a refusal.
 pub(crate) struct BodyRules {
@@ -41,10 +42,16 @@ pub(crate) async fn read_limited(body: Body, rules: &BodyRules) -> Result<Vec<u8
                     rules.name, rules.limit
                 ),
             ),
-            BodyError::Read(err) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("could not read request body: {err}"),
-            ),
+            BodyError::Read(err) => match timed_out(&err) {
+                Some(late) => ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!("{}: {late}; send it again, at once", rules.name),
+                ),
+                None => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("could not read request body: {err}"),
+                ),
+            },
         })
 }
 

@@ -6,19 +6,20 @@
 //! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
 //! power loss, which is what lets the HTTP layer acknowledge it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
+use super::limits::{CapExceeded, TicketCaps};
 use super::paging::{Cursor, PageRequest, TicketPage};
 use super::receipt::Arrival;
 use super::server_check::{Assessment, ServerCheck};
-use super::{attachments, auth, follow_ups, receipt};
+use super::{attachments, auth, events, follow_ups, receipt};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,9 @@ pub enum StoreError {
     },
     #[error("could not encode ticket field: {0}")]
     Encode(serde_json::Error),
+    /// The write would take a ticket past one of its caps; nothing was written.
+    #[error(transparent)]
+    Cap(#[from] CapExceeded),
 }
 
 /// Result of [`Store::insert`] and [`Store::add_follow_up`]; the HTTP layer maps it to
@@ -126,6 +130,10 @@ fn reply_to(ticket: &Ticket, follow_ups: &[FollowUp]) -> Option<Contact> {
 #[derive(Debug, Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// The database file, for readers that must not wait for the writer's lock.
+    path: Arc<PathBuf>,
+    /// What one ticket may hold; every write checks it under the lock.
+    caps: TicketCaps,
 }
 
 const SCHEMA: &str = "
@@ -154,6 +162,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` in WAL mode with
     /// `synchronous=FULL`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
         let mut conn = Connection::open(path)?;
         // Another process (e.g. `sqlite3` inspecting the file) may hold a lock briefly.
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -170,9 +179,34 @@ impl Store {
         attachments::ensure_schema(&conn)?;
         receipt::ensure_schema(&mut conn)?;
         auth::ensure_schema(&conn)?;
+        events::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
+            path: Arc::new(path.to_owned()),
+            caps: TicketCaps::default(),
         })
+    }
+
+    /// The same database with other caps on what one ticket may hold.
+    pub fn with_caps(mut self, caps: TicketCaps) -> Self {
+        self.caps = caps;
+        self
+    }
+
+    /// What one ticket may hold.
+    pub fn caps(&self) -> &TicketCaps {
+        &self.caps
+    }
+
+    /// A read-only connection of its own: WAL lets it read beside the writer, so a long
+    /// report never holds up a ticket (nor waits for one).
+    pub(super) fn reader(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            self.path.as_path(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        Ok(conn)
     }
 
     /// Stores `ticket` unless its id is already known, in which case it counts another
