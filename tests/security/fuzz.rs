@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use deflect::ticket::Ticket;
 use deflect::{Conversation, Engine};
-use deflect_server::InboxOptions;
+use deflect_server::{InboxOptions, Limits};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::Value;
@@ -315,7 +315,17 @@ fn send(server: &Server, endpoint: usize, body: &[u8]) -> (u16, String) {
 
 #[test]
 fn the_inbox_answers_any_body_with_a_clear_refusal_or_stores_it_readably() {
-    let (_dir, server) = with_server(InboxOptions::default());
+    // Every case reaches the parsers: the per-client write rate (its own attack test is
+    // in `limits`) would otherwise answer most of them 429 before they are read.
+    let limits = Limits {
+        write_burst: 10_000,
+        writes_per_minute: 600_000,
+        ..Limits::default()
+    };
+    let (_dir, server) = with_server(InboxOptions {
+        limits,
+        ..InboxOptions::default()
+    });
     let endpoints = 0..ENDPOINTS.len();
     proptest!(config(300), |(endpoint in endpoints, body in body())| {
         let (status, text) = send(&server, endpoint, &body);

@@ -8,7 +8,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use deflect::ticket::Ticket;
-use deflect_server::{InboxOptions, Limits, TicketCaps, insights, limits::prune_events};
+use deflect_server::{
+    InboxOptions, Limits, TICKET_TOKEN_HEADER, TicketCaps, insights, limits::prune_events,
+};
 use image::{DynamicImage, ImageFormat, RgbImage};
 use serde_json::{Value, json};
 
@@ -315,22 +317,28 @@ fn a_ticket_past_its_follow_up_cap_is_refused() {
         ..Limits::default()
     });
     let id = "capped-ticket-1";
-    assert_eq!(server.post_ticket(&Ticket::example(id)).0, 201);
+    let token = server.post_ticket_for_token(&Ticket::example(id));
+    let with_token = [(TICKET_TOKEN_HEADER, token.as_str())];
     let path = format!("/api/tickets/{id}/messages");
     for n in 1..=3 {
         assert_eq!(
-            post_json(&server, &path, &[], &follow_up(id, n, "more")).0,
+            post_json(&server, &path, &with_token, &follow_up(id, n, "more")).0,
             201
         );
     }
-    let (status, body) = post_json(&server, &path, &[], &follow_up(id, 4, "one too many"));
+    let (status, body) = post_json(
+        &server,
+        &path,
+        &with_token,
+        &follow_up(id, 4, "one too many"),
+    );
     assert_eq!(status, 422, "{body}");
     assert!(
         error_of(&body).contains("already has 3 follow-ups"),
         "{body}"
     );
     assert_eq!(
-        post_json(&server, &path, &[], &follow_up(id, 2, "more")).0,
+        post_json(&server, &path, &with_token, &follow_up(id, 2, "more")).0,
         200
     );
     assert_eq!(stored_follow_ups(&server, id), 3);
@@ -350,14 +358,15 @@ fn a_ticket_cannot_grow_past_its_byte_cap() {
         ..Limits::default()
     });
     let id = "heavy-ticket-1";
-    assert_eq!(server.post_ticket(&Ticket::example(id)).0, 201);
+    let token = server.post_ticket_for_token(&Ticket::example(id));
+    let with_token = [(TICKET_TOKEN_HEADER, token.as_str())];
     let path = format!("/api/tickets/{id}/messages");
     let ten_k = "x".repeat(10 * 1024);
     assert_eq!(
-        post_json(&server, &path, &[], &follow_up(id, 1, &ten_k)).0,
+        post_json(&server, &path, &with_token, &follow_up(id, 1, &ten_k)).0,
         201
     );
-    let (status, body) = post_json(&server, &path, &[], &follow_up(id, 2, &ten_k));
+    let (status, body) = post_json(&server, &path, &with_token, &follow_up(id, 2, &ten_k));
     assert_eq!(status, 413, "{body}");
     assert!(error_of(&body).contains("16384"), "{body}");
     assert_eq!(stored_follow_ups(&server, id), 1);
