@@ -277,11 +277,8 @@ fn percent(rate: f64) -> String {
 /// The insights page. Question text came from visitors: every value is escaped.
 pub fn render(insights: &Insights) -> String {
     let mut html = String::with_capacity(4096);
-    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    html.push_str("<title>Deflect insights</title>\n<style>");
-    html.push_str(STYLE);
-    html.push_str("</style>\n</head>\n<body>\n<main>\n<h1>Deflect insights</h1>\n");
+    page::open_page(&mut html, "Deflect insights", &[STYLE]);
+    html.push_str("<h1>Deflect insights</h1>\n");
     html.push_str("<p><a href=\"/inbox\">Back to the tickets</a></p>\n");
     totals_section(&mut html, insights);
     handoffs_section(&mut html, &insights.handoffs);

@@ -78,15 +78,26 @@ pub struct Chrome {
     pub later_page: bool,
 }
 
+/// Starts an inbox page: its head with `title` and `styles`, up to the opened `<main>`.
+///
+/// The referrer policy is `same-origin`: links out to a customer's page send nothing,
+/// while the page's own forms (log in, log out) carry their Origin, which the inbox's
+/// origin rule requires of every write (`no-referrer` would make it `null`).
+pub(crate) fn open_page(html: &mut String, title: &str, styles: &[&str]) {
+    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    html.push_str("<meta name=\"referrer\" content=\"same-origin\">\n");
+    html.push_str(&format!("<title>{}</title>\n<style>", escape(title)));
+    for style in styles {
+        html.push_str(style);
+    }
+    html.push_str("</style>\n</head>\n<body>\n<main>\n");
+}
+
 /// Renders an inbox page of `tickets` (already ordered newest first).
 pub fn render(tickets: &[StoredTicket], chrome: &Chrome) -> String {
     let mut html = String::with_capacity(4096 + tickets.len() * 2048);
-    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    html.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    html.push_str("<title>Deflect inbox</title>\n<style>");
-    html.push_str(STYLE);
-    html.push_str("</style>\n</head>\n<body>\n<main>\n");
+    open_page(&mut html, "Deflect inbox", &[STYLE]);
     agent_bar(&mut html, chrome);
     let _ = writeln!(
         html,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::page::{STYLE, escape};
+use crate::page::{STYLE, escape, open_page};
 
 /// What the login form shows.
 pub(crate) struct LoginView<'a> {
@@ -33,13 +33,7 @@ form.login button:focus-visible, form.login input:focus-visible { outline: 2px s
 /// The whole login page.
 pub(crate) fn render(view: &LoginView<'_>) -> String {
     let mut html = String::with_capacity(4096);
-    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    html.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    html.push_str("<title>Log in · Deflect inbox</title>\n<style>");
-    html.push_str(STYLE);
-    html.push_str(LOGIN_STYLE);
-    html.push_str("</style>\n</head>\n<body>\n<main>\n");
+    open_page(&mut html, "Log in · Deflect inbox", &[STYLE, LOGIN_STYLE]);
     html.push_str("<form class=\"login\" method=\"post\" action=\"/login\">\n");
     html.push_str("<h1>Deflect inbox</h1>\n");
     if let Some(message) = view.message {
