@@ -146,6 +146,21 @@ mod tests {
         );
     }
 
+    /// What the README's Node, Python, PHP and Ruby snippets print for these inputs
+    /// (each run with DEFLECT_IDENTITY_SECRET=0123456789abcdef0123456789abcdef).
+    #[test]
+    fn matches_the_readme_snippets() {
+        let secret = IdentitySecret::new(b"0123456789abcdef0123456789abcdef").unwrap();
+        assert_eq!(
+            secret.sign(" Maya@Example.com ", Some("VIP")),
+            "6f4074c2e9e89b24dc5b7946b3000a5a8aef386ecff89bfa3c939f762921bd62"
+        );
+        assert_eq!(
+            secret.sign("maya@example.com", None),
+            "6f1b0f81ddcb15641dfa50b58ca4105d9f303f8d88aa781cf190d841177a9010"
+        );
+    }
+
     #[test]
     fn only_the_signed_email_and_tier_verify() {
         let secret = IdentitySecret::new(b"a long enough test secret").unwrap();
