@@ -127,33 +127,7 @@ enum Command {
         budget: bool,
     },
     /// Serve the site and the ticket inbox on 127.0.0.1.
-    Serve {
-        #[arg(long, default_value = "dist")]
-        site: PathBuf,
-        /// 0 picks a free port.
-        #[arg(long, default_value_t = 8080)]
-        port: u16,
-        #[arg(long, default_value = ".deflect/inbox.sqlite")]
-        db: PathBuf,
-        /// Origins allowed to post tickets cross-origin (`*` for any).
-        #[arg(long = "allow-origin")]
-        allow_origins: Vec<String>,
-        /// Check tickets against this KB folder, compiled at start (default: the
-        /// bundle the site's manifest.json names, which is what its widgets run).
-        #[arg(long)]
-        kb: Option<PathBuf>,
-        /// A file holding the identity secret (default: the DEFLECT_IDENTITY_SECRET
-        /// environment variable); without one no visitor is verified.
-        #[arg(long)]
-        identity_secret_file: Option<PathBuf>,
-        /// Where agents and widgets reach the inbox (repeatable, or comma-separated),
-        /// e.g. https://support.shop.example: requests naming any other host are
-        /// refused (421); https makes the login cookie Secure.
-        #[arg(long = "public-url", value_delimiter = ',')]
-        public_urls: Vec<PublicUrl>,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Serve(ServeArgs),
     /// Manage the agents who log in to the inbox.
     Agent {
         #[command(subcommand)]
@@ -164,6 +138,37 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+}
+
+/// What `deflect serve` is told: where the site and the database are, who may post, and
+/// what it checks tickets with.
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "dist")]
+    site: PathBuf,
+    /// 0 picks a free port.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    #[arg(long, default_value = ".deflect/inbox.sqlite")]
+    db: PathBuf,
+    /// Origins allowed to post tickets cross-origin (`*` for any).
+    #[arg(long = "allow-origin")]
+    allow_origins: Vec<String>,
+    /// Check tickets against this KB folder, compiled at start (default: the
+    /// bundle the site's manifest.json names, which is what its widgets run).
+    #[arg(long)]
+    kb: Option<PathBuf>,
+    /// A file holding the identity secret (default: the DEFLECT_IDENTITY_SECRET
+    /// environment variable); without one no visitor is verified.
+    #[arg(long)]
+    identity_secret_file: Option<PathBuf>,
+    /// Where agents and widgets reach the inbox (repeatable, or comma-separated),
+    /// e.g. https://support.shop.example: requests naming any other host are
+    /// refused (421); https makes the login cookie Secure.
+    #[arg(long = "public-url", value_delimiter = ',')]
+    public_urls: Vec<PublicUrl>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 fn main() -> ExitCode {
@@ -250,28 +255,7 @@ fn run(command: Command) -> CliResult {
             sizes(&out, false)
         }
         Command::Sizes { out, budget } => sizes(&out, budget),
-        Command::Serve {
-            site,
-            port,
-            db,
-            allow_origins,
-            kb,
-            identity_secret_file,
-            public_urls,
-            limits,
-        } => {
-            let (kb, identity_secret) =
-                trust_options(&site, kb.as_deref(), identity_secret_file.as_deref())?;
-            let options = InboxOptions {
-                allowed_origins: allow_origins,
-                public_urls,
-                kb,
-                identity_secret,
-                limits: limits.limits(),
-                ..InboxOptions::default()
-            };
-            serve(site, port, &db, options)
-        }
+        Command::Serve(args) => serve(args),
         Command::Agent { command } => accounts::agent(command),
         Command::Token { command } => accounts::token(command),
     }
@@ -610,7 +594,26 @@ fn trust_options(
     Ok((kb, secret))
 }
 
-fn serve(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
+/// `deflect serve`: the inbox's options from the flags and the environment, then the
+/// server until Ctrl-C.
+fn serve(args: ServeArgs) -> CliResult {
+    let (kb, identity_secret) = trust_options(
+        &args.site,
+        args.kb.as_deref(),
+        args.identity_secret_file.as_deref(),
+    )?;
+    let options = InboxOptions {
+        allowed_origins: args.allow_origins,
+        public_urls: args.public_urls,
+        kb,
+        identity_secret,
+        limits: args.limits.limits(),
+        ..InboxOptions::default()
+    };
+    serve_inbox(args.site, args.port, &args.db, options)
+}
+
+fn serve_inbox(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
     let store = accounts::open(db)?;
     if store.agents().map_err(|e| e.to_string())?.is_empty() {
         eprintln!(
