@@ -10,6 +10,11 @@ use crate::store::{Store, StoreError, now_ms};
 /// What every token starts with, so a leaked one is recognisable (secret scanners).
 const PREFIX: &str = "dfl_";
 
+/// How stale "last used" may get: it tells an operator which tokens are dead, for which
+/// a minute is exact enough, and writing it on every read would cost a synced commit
+/// (the database runs `synchronous=FULL`) per request of a machine polling the inbox.
+const LAST_USED_PRECISION_MS: u64 = 60_000;
+
 /// A token as `deflect token list` shows it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
@@ -78,14 +83,26 @@ impl Store {
         if !token.starts_with(PREFIX) {
             return Ok(None);
         }
-        Ok(self
-            .lock()
+        let digest = secret::digest(token);
+        let conn = self.lock();
+        let found: Option<(String, Option<u64>)> = conn
             .query_row(
-                "UPDATE api_tokens SET last_used_at_ms = ?2 WHERE token_hash = ?1 RETURNING name",
-                params![secret::digest(token), now_ms()],
-                |row| row.get(0),
+                "SELECT name, last_used_at_ms FROM api_tokens WHERE token_hash = ?1",
+                [&digest],
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
-            .optional()?)
+            .optional()?;
+        let Some((name, last_used)) = found else {
+            return Ok(None);
+        };
+        let now = now_ms();
+        if last_used.is_none_or(|at| now.saturating_sub(at) >= LAST_USED_PRECISION_MS) {
+            conn.execute(
+                "UPDATE api_tokens SET last_used_at_ms = ?2 WHERE token_hash = ?1",
+                params![digest, now],
+            )?;
+        }
+        Ok(Some(name))
     }
 }
 
