@@ -17,6 +17,8 @@ cargo test --workspace
 
 step "widget unit tests"
 node --test tests/js/
+step "the relay's test servers (SMTP sink, webhook receiver)"
+node --test tests/relay/
 
 build_site
 step "knowledge-base checks"
