@@ -1,6 +1,7 @@
 // A real SMTP server for the relay's tests and benchmark: it accepts mail on 127.0.0.1
-// after AUTH PLAIN or LOGIN (STARTTLS is offered with smtp-server's own self-signed
-// certificate), parses every message with mailparser, counts deliveries by
+// after AUTH PLAIN or LOGIN (STARTTLS is offered with a self-signed test certificate
+// for localhost and 127.0.0.1, tls/localhost.crt, which a client trusts by adding it as
+// its root; smtp-server's built-in one is X.509 v1, which rustls refuses), parses every message with mailparser, counts deliveries by
 // Message-ID, and fails on purpose when asked (4xx for the first n messages or a
 // share of them; down and up again on the same port).
 //
@@ -11,12 +12,17 @@
 // back and end it, and it ends by itself when stdin closes or after --max-seconds.
 
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { cliOptions, isMain, printLine, exitWithParent, waiters } from './cli.mjs';
 
 export const DEFAULT_USER = 'relay';
 export const DEFAULT_PASSWORD = 'relay-password';
+
+/** The test certificate and its key (not a secret: it guards nothing but loopback tests). */
+export const TLS_CERT = new URL('./tls/localhost.crt', import.meta.url);
+const TLS = { key: readFileSync(new URL('./tls/localhost.key', import.meta.url)), cert: readFileSync(TLS_CERT) };
 
 /** What the sink keeps of a message: the parts the relay's tests assert on. */
 function describe(parsed, session) {
@@ -102,8 +108,9 @@ export async function startSmtpSink({
     );
   };
 
-  const newServer = () =>
-    new SMTPServer({
+  const newServer = () => {
+    const smtp = new SMTPServer({
+      ...TLS,
       name: 'smtp-sink.localhost',
       authMethods: ['PLAIN', 'LOGIN'],
       allowInsecureAuth: true,
@@ -118,6 +125,11 @@ export async function startSmtpSink({
       },
       onData,
     });
+    // A client that drops the connection or refuses the certificate is the client's
+    // problem: the sink says so and keeps serving.
+    smtp.on('error', (error) => process.stderr.write(`smtp sink: ${error.message}\n`));
+    return smtp;
+  };
 
   let server = null;
   const start = async () => {

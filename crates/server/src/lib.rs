@@ -23,6 +23,7 @@ mod page;
 mod page_url;
 pub mod paging;
 mod receipt;
+pub mod relay;
 mod request;
 mod running;
 pub mod server_check;

@@ -178,7 +178,7 @@ pub(super) fn respond(html: String) -> Response {
     (headers, Html(html)).into_response()
 }
 
-fn render_ticket(html: &mut String, stored: &StoredTicket) {
+pub(crate) fn render_ticket(html: &mut String, stored: &StoredTicket) {
     let t: &Ticket = &stored.ticket;
     html.push_str("<article>\n");
     ticket_header(html, stored);
@@ -308,7 +308,7 @@ fn transcript_section(html: &mut String, stored: &StoredTicket) {
 }
 
 /// A follow-up's text, then the contact and the answers it carried, if any.
-fn follow_up_line(html: &mut String, f: &FollowUp) {
+pub(crate) fn follow_up_line(html: &mut String, f: &FollowUp) {
     let mut given = String::new();
     if f.contact.is_some() || !f.details.is_empty() {
         given.push_str("<dl>\n");
@@ -355,22 +355,27 @@ fn articles_section(html: &mut String, t: &Ticket) {
         "ul",
         &t.articles_shown,
         |html, a| {
-            let helped = match a.helped {
-                Some(true) => "helped",
-                Some(false) => "did not help",
-                None => "no answer",
-            };
             let _ = write!(
                 html,
-                "{} <code>{}</code> <span class=\"meta\">confidence {:.2}, {}, {}</span>",
+                "{} <code>{}</code> <span class=\"meta\">{}</span>",
                 escape(&a.title),
                 escape(&a.id),
-                a.confidence,
-                if a.opened { "opened" } else { "not opened" },
-                helped
+                article_outcome(a)
             );
         },
     );
+}
+
+/// How sure the bot was of an article and what the visitor did with it: "confidence
+/// 0.82, opened, did not help".
+pub(crate) fn article_outcome(a: &ticket::ArticleShown) -> String {
+    let helped = match a.helped {
+        Some(true) => "helped",
+        Some(false) => "did not help",
+        None => "no answer",
+    };
+    let opened = if a.opened { "opened" } else { "not opened" };
+    format!("confidence {:.2}, {opened}, {helped}", a.confidence)
 }
 
 /// The troubleshooting steps taken and the answer given at each.

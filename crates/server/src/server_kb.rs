@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use deflect_engine::conversation::{self, BotLines, Verdict};
+use deflect_engine::model::Settings;
 use deflect_engine::ticket::Ticket;
 use deflect_engine::{Bundle, Engine};
 
@@ -38,6 +39,9 @@ struct Inner {
     /// check takes microseconds.
     engine: Mutex<Engine>,
     bot_lines: BotLines,
+    /// `kb/settings.toml` as compiled: the brand and response times the relay's
+    /// emails quote.
+    settings: Settings,
 }
 
 impl fmt::Debug for ServerKb {
@@ -57,6 +61,7 @@ impl ServerKb {
         let engine = Engine::from_bundle(bundle)?;
         Ok(Self(Arc::new(Inner {
             version: engine.kb().version.clone(),
+            settings: engine.kb().settings.clone(),
             bot_lines: BotLines::new(&engine),
             engine: Mutex::new(engine),
         })))
@@ -82,6 +87,11 @@ impl ServerKb {
     /// The KB's content hash (tickets carry the one their widget used).
     pub fn version(&self) -> &str {
         &self.0.version
+    }
+
+    /// The KB's settings (`kb/settings.toml`).
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
     }
 
     /// The handoff `ticket`'s transcript leads to with `tier`, and the indexes of the
