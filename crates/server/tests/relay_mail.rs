@@ -4,10 +4,7 @@
 //! (npm smtp-server + mailparser), and checked on what the sink parsed: threading,
 //! Reply-To, the attachment, card numbers still masked, visitor markup escaped.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Lines, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+mod common;
 
 use base64::Engine as _;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -15,91 +12,14 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
 
-use deflect_engine::ticket::{Contact, FollowUp, Ticket};
-use deflect_server::StoredTicket;
 use deflect_server::relay::email::{self, EmailRoute};
 use deflect_server::relay::event::RelayEvent;
+
+use common::{NodeServer, root, stored};
 
 /// The sink's account (its defaults).
 const USER: &str = "relay";
 const PASSWORD: &str = "relay-password";
-
-/// `node tests/relay/smtp-sink.mjs`, killed when dropped.
-struct Sink {
-    child: Child,
-    port: u16,
-    lines: Lines<BufReader<ChildStdout>>,
-}
-
-impl Sink {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new("node")
-            .arg("tests/relay/smtp-sink.mjs")
-            .args(["--port", "0", "--max-seconds", "120"])
-            .args(args)
-            .current_dir(root())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("node runs tests/relay/smtp-sink.mjs (npm ci installs smtp-server)");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let port = next_json(&mut lines)["port"]
-            .as_u64()
-            .expect("the port line") as u16;
-        Self { child, port, lines }
-    }
-
-    /// The next line the sink printed with `"event": event`.
-    fn next(&mut self, event: &str) -> Value {
-        loop {
-            let line = next_json(&mut self.lines);
-            if line["event"] == event {
-                return line;
-            }
-        }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.stdin.take().map(|mut s| s.write_all(b"close\n"));
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The repository, where `node_modules` and the sinks are.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn next_json(lines: &mut Lines<BufReader<ChildStdout>>) -> Value {
-    let line = lines.next().expect("the sink printed a line").unwrap();
-    serde_json::from_str(&line).unwrap()
-}
-
-/// A ticket as the widget sends it: a card number masked, markup typed, and an email
-/// given after the handoff together with the order number.
-fn stored() -> (StoredTicket, FollowUp) {
-    let id = "5f1d2e3c-aaaa-4bbb-8ccc-0123456789ab";
-    let mut ticket = Ticket::example(id);
-    ticket.transcript[0].text =
-        "I was charged twice on **** **** **** 4242 <script>alert(1)</script>".to_owned();
-    let follow_up = FollowUp {
-        schema_version: 2,
-        id: format!("{id}-3"),
-        ticket_id: id.to_owned(),
-        at_ms: ticket.created_at_ms + 60_000,
-        text: "Email: maya@example.com".to_owned(),
-        contact: Some(Contact {
-            email: "maya@example.com".to_owned(),
-            name: Some("Maya".to_owned()),
-        }),
-        details: BTreeMap::from([("order_id".to_owned(), "BA-10432".to_owned())]),
-    };
-    let stored = StoredTicket::new(ticket, 1_767_000_100_000, 1, vec![follow_up.clone()]);
-    (stored, follow_up)
-}
 
 fn route() -> EmailRoute {
     EmailRoute::parse(
@@ -131,7 +51,7 @@ fn transport(port: u16, tls: Tls, mechanism: Mechanism) -> AsyncSmtpTransport<To
 
 #[tokio::test]
 async fn created_and_follow_up_arrive_as_one_thread_replying_to_the_customer() {
-    let mut sink = Sink::start(&[]);
+    let mut sink = NodeServer::start("smtp-sink.mjs", &[]);
     let smtp = transport(sink.port, Tls::None, Mechanism::Plain);
     let (created, follow_up) = emails();
     smtp.send(created)
@@ -193,7 +113,10 @@ async fn created_and_follow_up_arrive_as_one_thread_replying_to_the_customer() {
 
 #[tokio::test]
 async fn a_4xx_is_a_transient_error_and_the_retry_is_the_same_message_once() {
-    let mut sink = Sink::start(&["--fail-first", "1", "--fail-code", "451"]);
+    let mut sink = NodeServer::start(
+        "smtp-sink.mjs",
+        &["--fail-first", "1", "--fail-code", "451"],
+    );
     let smtp = transport(sink.port, Tls::None, Mechanism::Plain);
     let (created, _) = emails();
     let error = smtp.send(created.clone()).await.unwrap_err();
@@ -206,7 +129,7 @@ async fn a_4xx_is_a_transient_error_and_the_retry_is_the_same_message_once() {
 
 #[tokio::test]
 async fn starttls_with_auth_login_reaches_the_sink_encrypted() {
-    let mut sink = Sink::start(&[]);
+    let mut sink = NodeServer::start("smtp-sink.mjs", &[]);
     // The sink's self-signed test certificate is the one root trusted: the name and
     // the chain are checked as for a real server.
     let pem = std::fs::read(root().join("tests/relay/tls/localhost.crt")).unwrap();
