@@ -50,6 +50,8 @@ function describe(parsed, session) {
     },
     user: session.user ?? null,
     tls: Boolean(session.secure),
+    /** When the sink accepted it, Unix ms (a benchmark's "delivered"). */
+    receivedAtMs: Date.now(),
   };
 }
 

@@ -87,9 +87,17 @@ export async function startReceiver({
     const seen = countsById.get(id) ?? 0;
     countsById.set(id, seen + 1);
     if (seen > 0) duplicates += 1;
-    const delivery = { id, type: payload?.type ?? null, headers: request.headers, payload, duplicate: seen > 0 };
+    const delivery = {
+      id,
+      type: payload?.type ?? null,
+      headers: request.headers,
+      payload,
+      duplicate: seen > 0,
+      receivedAtMs: Date.now(),
+    };
     deliveries.push(delivery);
-    onEvent({ event: 'delivery', id, type: delivery.type, duplicate: delivery.duplicate });
+    const { type, duplicate, receivedAtMs } = delivery;
+    onEvent({ event: 'delivery', id, type, duplicate, receivedAtMs });
     response.writeHead(204).end();
     waiting.notify();
   };
