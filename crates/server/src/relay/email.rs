@@ -11,10 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use lettre::Message;
 use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart};
-use lettre::{Address, message::MessageBuilder};
+use lettre::message::{Attachment, Mailbox, MessageBuilder, MultiPart};
+use lettre::{Address, Message};
 
 use deflect_engine::ticket::{self, Contact, FollowUp};
 

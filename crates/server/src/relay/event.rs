@@ -30,6 +30,16 @@ pub enum RelayEvent<'a> {
 }
 
 impl<'a> RelayEvent<'a> {
+    /// The event an outbox row names by `key` ([`RelayEvent::key`]), once its ticket
+    /// is loaded again: `None` when `key` is no follow-up of `ticket`.
+    pub fn for_key(ticket: &'a StoredTicket, key: &str) -> Option<Self> {
+        if key == CREATED_KEY {
+            return Some(Self::Created { ticket });
+        }
+        let follow_up = ticket.follow_ups.iter().find(|f| f.id == key)?;
+        Some(Self::FollowUp { ticket, follow_up })
+    }
+
     /// The event type, as Standard Webhooks' `type` field: `ticket.created` or
     /// `ticket.follow_up`.
     pub fn kind(&self) -> &'static str {
@@ -105,5 +115,18 @@ mod tests {
         assert_ne!(id, created.delivery_id("https://hooks.example/deflect"));
         assert_eq!(created.kind(), "ticket.created");
         assert_eq!(created.key(), CREATED_KEY);
+    }
+
+    #[test]
+    fn an_outbox_key_names_its_event_again() {
+        let stored = super::super::fixture::stored();
+        let follow_up = &stored.follow_ups[0];
+        let event = RelayEvent::for_key(&stored, &follow_up.id).unwrap();
+        assert_eq!(event.kind(), "ticket.follow_up");
+        assert_eq!(event.key(), follow_up.id);
+        assert_eq!(event.at_ms(), follow_up.at_ms);
+        let created = RelayEvent::for_key(&stored, CREATED_KEY).unwrap();
+        assert_eq!(created.at_ms(), stored.received_at_ms);
+        assert!(RelayEvent::for_key(&stored, "0a1b2c3d-4e5f-6789-99").is_none());
     }
 }
