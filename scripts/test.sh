@@ -17,14 +17,15 @@ cargo test --workspace
 
 step "widget unit tests"
 node --test tests/js/
-step "the relay's test servers (SMTP sink, webhook receiver)"
-node --test tests/relay/
 
 build_site
 step "knowledge-base checks"
 target/release/deflect check
 step "download sizes and budgets"
 target/release/deflect sizes --out dist --budget
+
+step "the relay: deflect serve delivering to a real SMTP server and a Standard Webhooks receiver"
+node --test --test-concurrency=1 tests/relay/
 
 step "browser tests (headless Chromium)"
 node --test --test-concurrency=1 tests/browser/

@@ -20,6 +20,7 @@ use deflect_compile::{self as compile, Compiled};
 use deflect_engine::Engine;
 use deflect_engine::search::{Explanation, SearchIndex};
 use deflect_server::auth::PublicUrl;
+use deflect_server::config_file::ServerConfig;
 use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
 mod accounts;
@@ -167,6 +168,11 @@ struct ServeArgs {
     /// refused (421); https makes the login cookie Secure.
     #[arg(long = "public-url", value_delimiter = ',')]
     public_urls: Vec<PublicUrl>,
+    /// The server config file (README "Deploy"): where tickets are relayed — a
+    /// helpdesk's address by email, webhooks — with secrets named by environment
+    /// variables.
+    #[arg(long, env = "DEFLECT_CONFIG")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -602,15 +608,37 @@ fn serve(args: ServeArgs) -> CliResult {
         args.kb.as_deref(),
         args.identity_secret_file.as_deref(),
     )?;
+    let config = match &args.config {
+        Some(path) => ServerConfig::load(path).map_err(|e| e.to_string())?,
+        None => ServerConfig::default(),
+    };
     let options = InboxOptions {
         allowed_origins: args.allow_origins,
         public_urls: args.public_urls,
         kb,
         identity_secret,
         limits: args.limits.limits(),
+        relay: Some(config.relay),
         ..InboxOptions::default()
     };
     serve_inbox(args.site, args.port, &args.db, options)
+}
+
+/// Ctrl-C, or the SIGTERM a service manager (systemd, Docker, Kubernetes) stops with:
+/// either lets in-flight requests finish.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn serve_inbox(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
@@ -622,6 +650,10 @@ fn serve_inbox(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> Cl
         );
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    // Checked before it says it is serving: a relay that cannot deliver is no start.
+    runtime
+        .block_on(async { inbox::check_relay(&store, &options) })
+        .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -633,9 +665,7 @@ fn serve_inbox(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> Cl
             site_dir: Some(site),
             ..options
         };
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
+        let shutdown = stop_signal();
         inbox::serve(listener, store, options, shutdown)
             .await
             .map_err(|e| e.to_string())

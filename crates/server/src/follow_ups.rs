@@ -12,6 +12,7 @@ use deflect_engine::ticket::{Contact, FollowUp};
 
 use super::columns;
 use super::limits::caps;
+use super::relay::outbox;
 use super::store::{Inserted, Store, StoreError, now_ms};
 
 /// The table as first released; later columns are in [`ADDED_COLUMNS`].
@@ -59,7 +60,8 @@ impl Store {
             .then(|| serde_json::to_string(&follow_up.details))
             .transpose()
             .map_err(StoreError::Encode)?;
-        let conn = self.lock();
+        let mut conn = self.lock();
+        let conn = conn.transaction()?;
         let known: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
             [&follow_up.ticket_id],
@@ -94,6 +96,19 @@ impl Store {
                 details,
             ],
         )?;
+        if added == 1 {
+            outbox::enqueue(
+                &conn,
+                &follow_up.ticket_id,
+                &follow_up.id,
+                self.relay_destinations(),
+                follow_up.contact.is_some(),
+            )?;
+        }
+        conn.commit()?;
+        if added == 1 {
+            self.wake_relay();
+        }
         Ok(Some(if added == 1 {
             Inserted::Created
         } else {

@@ -27,6 +27,7 @@ use super::page;
 use super::page_url;
 use super::paging::{PageQuery, TicketPage};
 use super::receipt::{Arrival, Received};
+use super::relay::config::RelayConfig;
 use super::request::{BodyRules, parse_json, read_text};
 use super::server_check::Verifier;
 use super::server_kb::ServerKb;
@@ -69,6 +70,9 @@ pub struct InboxOptions {
     pub public_urls: Vec<PublicUrl>,
     /// Bounds on client rates, ticket sizes, timeouts and connections.
     pub limits: Limits,
+    /// Where tickets and follow-ups are delivered (the config file's `[relay]`); none
+    /// keeps them in the inbox only.
+    pub relay: Option<RelayConfig>,
 }
 
 /// Builds the inbox application served at `bound` (whose port the loopback host names
@@ -99,6 +103,7 @@ pub fn router(store: Store, options: InboxOptions, bound: SocketAddr) -> Router 
             .route("/inbox", get(inbox_page))
             .merge(super::attachments::page_routes())
             .merge(super::insights::routes())
+            .merge(super::delivery_page::routes())
             .merge(auth::routes()),
     );
     // The writes are merged last: where a path has a read too (`/api/tickets`), axum

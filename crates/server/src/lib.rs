@@ -11,6 +11,8 @@ mod attachments;
 pub mod auth;
 mod body;
 mod columns;
+pub mod config_file;
+mod delivery_page;
 mod display;
 pub mod events;
 mod follow_ups;
@@ -59,6 +61,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let bound = listener.local_addr()?;
+    let (store, relay) = start_relay_on(store, &options)?;
+    let relaying = relay.map(relay::Relay::spawn);
     let bounds = options.limits.clone();
     limits::retention::prune_once(&store, &bounds).await;
     let pruning = tokio::spawn(limits::retention::keep_pruning(
@@ -68,5 +72,36 @@ pub async fn serve(
     let app = router(store, options, bound);
     let served = limits::connections::serve(listener, app, &bounds, shutdown).await;
     pruning.abort();
+    if let Some(relaying) = relaying {
+        // Whatever it was sending stays claimed until its lease ends, then is sent again
+        // (by the next start, or another instance): nothing is lost by stopping here.
+        relaying.abort();
+    }
     served
+}
+
+/// Whether `options.relay` can run (addresses, secrets in the environment, a KB for
+/// the confirmation): what `deflect serve` checks before it says it is serving.
+pub fn check_relay(store: &Store, options: &InboxOptions) -> std::io::Result<()> {
+    start_relay_on(store.clone(), options).map(drop)
+}
+
+/// The relay for `options.relay` on `store`, and the store that queues for it; the
+/// store as it is when nothing is relayed. A config that cannot work (a secret missing
+/// from the environment) stops the start.
+fn start_relay_on(
+    store: Store,
+    options: &InboxOptions,
+) -> std::io::Result<(Store, Option<relay::Relay>)> {
+    let Some(config) = options.relay.as_ref().filter(|c| !c.is_empty()) else {
+        return Ok((store, None));
+    };
+    let inbox_url = options
+        .public_urls
+        .first()
+        .map(|url| format!("{}/inbox", url.origin()));
+    let relay = relay::Relay::new(store, config, options.kb.as_ref(), inbox_url)
+        .map_err(|err| std::io::Error::other(format!("relay: {err}")))?;
+    let store = relay.store().clone();
+    Ok((store, Some(relay)))
 }

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 
 use super::store::StoredTicket;
-use super::{display, verdict_page};
+use super::{delivery_page, display, verdict_page};
 
 pub(crate) const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
@@ -60,6 +60,11 @@ img.shot { display: block; max-width: 100%; height: auto; border: 1px solid var(
 .agent button { font: inherit; background: none; border: 0; padding: 0; color: var(--accent);
   text-decoration: underline; cursor: pointer; }
 nav.pages { display: flex; justify-content: space-between; margin: 1.5rem 0; }
+table.deliveries { border-collapse: collapse; font-size: .9em; width: 100%; }
+table.deliveries th, table.deliveries td { text-align: left; padding: .15rem .5rem .15rem 0;
+  border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+.delivery.delivered td:nth-child(3) { color: var(--ok); }
+.delivery.failed td:nth-child(3), .delivery.pending td:nth-child(5) { color: var(--warn); }
 ";
 
 /// What surrounds one page of tickets: how many there are in all, who is looking (and
@@ -112,14 +117,15 @@ pub fn render(tickets: &[StoredTicket], chrome: &Chrome) -> String {
     // Tickets an agent can answer come first; the rest wait for the visitor to return.
     let (answerable, unanswerable): (Vec<_>, Vec<_>) =
         tickets.iter().partition(|t| t.reply_to.is_some());
+    let csrf = chrome.logout_csrf.as_deref();
     for stored in answerable {
-        render_ticket(&mut html, stored);
+        render_ticket(&mut html, stored, csrf);
     }
     if !unanswerable.is_empty() {
         html.push_str("<h2>No way to reply</h2>\n<p class=\"meta\">These visitors left no email: they were given their reference and may come back with it.</p>\n");
     }
     for stored in unanswerable {
-        render_ticket(&mut html, stored);
+        render_ticket(&mut html, stored, csrf);
     }
     page_links(&mut html, chrome);
     html.push_str("</main>\n</body>\n</html>\n");
@@ -178,11 +184,13 @@ pub(super) fn respond(html: String) -> Response {
     (headers, Html(html)).into_response()
 }
 
-pub(crate) fn render_ticket(html: &mut String, stored: &StoredTicket) {
+/// One ticket; `csrf` keys its forms (none for an API token's view or an email).
+pub(crate) fn render_ticket(html: &mut String, stored: &StoredTicket, csrf: Option<&str>) {
     let t: &Ticket = &stored.ticket;
     html.push_str("<article>\n");
     ticket_header(html, stored);
     verdict_page::section(html, stored);
+    delivery_page::section(html, stored, csrf);
     customer_section(html, t);
     rules_fired_section(html, t);
     transcript_section(html, stored);

@@ -12,6 +12,8 @@ use deflect_engine::ticket::Ticket;
 
 use super::columns;
 use super::limits::caps;
+use super::relay::event::CREATED_KEY;
+use super::relay::outbox;
 use super::server_check::{Assessment, ServerCheck};
 use super::store::{Inserted, Store, StoreError, now_ms};
 use super::ticket_token;
@@ -121,6 +123,15 @@ impl Store {
             Inserted::Duplicate
         };
         let same_body = first_body.as_deref() == Some(body_sha.as_str());
+        if inserted == Inserted::Created {
+            let has_contact = ticket
+                .customer
+                .email
+                .as_deref()
+                .is_some_and(|e| !e.trim().is_empty());
+            let destinations = self.relay_destinations();
+            outbox::enqueue(&tx, &ticket.id, CREATED_KEY, destinations, has_contact)?;
+        }
         let token = match inserted {
             Inserted::Created => Some(add_token(&tx, &ticket.id)?),
             Inserted::Duplicate
@@ -131,6 +142,9 @@ impl Store {
             Inserted::Duplicate => None,
         };
         tx.commit()?;
+        if inserted == Inserted::Created {
+            self.wake_relay();
+        }
         Ok(Received { inserted, token })
     }
 

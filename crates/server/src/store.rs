@@ -18,6 +18,7 @@ use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 use super::limits::{CapExceeded, TicketCaps};
 use super::paging::{Cursor, PageRequest, TicketPage};
 use super::receipt::Arrival;
+use super::relay::outbox::{self, DeliveryState};
 use super::server_check::{Assessment, ServerCheck};
 use super::{attachments, auth, events, follow_ups, receipt};
 
@@ -85,6 +86,9 @@ pub struct StoredTicket {
     /// The inbox's own queue, priority and rules for the transcript, and the bot lines
     /// the bot cannot have said; `None` for a ticket stored without a KB to check it.
     pub server_check: Option<ServerCheck>,
+    /// Where the relay has delivered it and its follow-ups (empty without a relay).
+    #[serde(rename = "relayed", skip_serializing_if = "Vec::is_empty")]
+    pub deliveries_out: Vec<DeliveryState>,
 }
 
 impl StoredTicket {
@@ -104,6 +108,7 @@ impl StoredTicket {
             reply_to,
             customer_verified: false,
             server_check: None,
+            deliveries_out: Vec::new(),
         }
     }
 }
@@ -134,6 +139,12 @@ pub struct Store {
     path: Arc<PathBuf>,
     /// What one ticket may hold; every write checks it under the lock.
     caps: TicketCaps,
+    /// The relay's destinations: each new ticket and follow-up is queued for them in
+    /// the transaction that stores it (`relay::outbox`).
+    relay_destinations: Arc<[String]>,
+    /// Rung when something is queued, so the relay sends it now rather than at its
+    /// next poll.
+    relay_wake: Arc<tokio::sync::Notify>,
 }
 
 const SCHEMA: &str = "
@@ -180,10 +191,13 @@ impl Store {
         receipt::ensure_schema(&mut conn)?;
         auth::ensure_schema(&conn)?;
         events::ensure_schema(&conn)?;
+        outbox::ensure_schema(&conn)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path.to_owned()),
             caps: TicketCaps::default(),
+            relay_destinations: Arc::from([]),
+            relay_wake: Arc::default(),
         })
     }
 
@@ -196,6 +210,30 @@ impl Store {
     /// What one ticket may hold.
     pub fn caps(&self) -> &TicketCaps {
         &self.caps
+    }
+
+    /// The same database, queueing each new ticket and follow-up for these relay
+    /// destinations (their names in the config file).
+    pub fn with_relay_destinations(mut self, names: Vec<String>) -> Self {
+        self.relay_destinations = Arc::from(names);
+        self
+    }
+
+    /// Where new tickets and follow-ups are queued for.
+    pub(crate) fn relay_destinations(&self) -> &[String] {
+        &self.relay_destinations
+    }
+
+    /// What the relay waits on between polls.
+    pub(crate) fn relay_wake(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.relay_wake)
+    }
+
+    /// Tells the relay something was queued (after the commit, so it can see it).
+    pub(crate) fn wake_relay(&self) {
+        if !self.relay_destinations.is_empty() {
+            self.relay_wake.notify_one();
+        }
     }
 
     /// A read-only connection of its own: WAL lets it read beside the writer, so a long
@@ -243,11 +281,13 @@ impl Store {
         let next = more.then(|| rows.last().map(RawRow::cursor)).flatten();
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         let mut follow_ups = follow_ups::by_ticket(&conn, &ids)?;
+        let mut relayed = outbox::by_ticket(&conn, &ids)?;
         let tickets = rows
             .into_iter()
             .map(|row| {
                 let own = follow_ups.remove(&row.id).unwrap_or_default();
-                row.parse(own)
+                let deliveries = relayed.remove(&row.id).unwrap_or_default();
+                row.parse(own, deliveries)
             })
             .collect::<Result<_, _>>()?;
         Ok(TicketPage { tickets, next })
@@ -262,7 +302,10 @@ impl Store {
                 let own = follow_ups::by_ticket(&conn, &[id])?
                     .remove(id)
                     .unwrap_or_default();
-                row.parse(own)
+                let deliveries = outbox::by_ticket(&conn, &[id])?
+                    .remove(id)
+                    .unwrap_or_default();
+                row.parse(own, deliveries)
             })
             .transpose()
     }
@@ -323,7 +366,11 @@ impl RawRow {
         }
     }
 
-    fn parse(self, follow_ups: Vec<FollowUp>) -> Result<StoredTicket, StoreError> {
+    fn parse(
+        self,
+        follow_ups: Vec<FollowUp>,
+        deliveries: Vec<DeliveryState>,
+    ) -> Result<StoredTicket, StoreError> {
         let (customer_verified, server_check) =
             receipt::verdict_of(&self.id, self.customer_verified, self.server_check)?;
         let ticket = serde_json::from_str(&self.json).map_err(|source| StoreError::CorruptRow {
@@ -334,6 +381,7 @@ impl RawRow {
             StoredTicket::new(ticket, self.received_at_ms, self.deliveries, follow_ups);
         stored.customer_verified = customer_verified;
         stored.server_check = server_check;
+        stored.deliveries_out = deliveries;
         Ok(stored)
     }
 }

@@ -58,6 +58,17 @@ impl FromStr for PublicUrl {
     }
 }
 
+impl PublicUrl {
+    /// The URL as people write it: no port where it is the scheme's own.
+    pub fn origin(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        match (self.https, self.port) {
+            (true, 443) | (false, 80) => format!("{scheme}://{}", self.host),
+            _ => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for PublicUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let scheme = if self.https { "https" } else { "http" };

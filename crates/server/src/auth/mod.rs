@@ -32,7 +32,7 @@ use rusqlite::Connection;
 pub use accounts::AgentAccount;
 pub(crate) use accounts::SignedIn;
 pub use error::AuthError;
-pub(crate) use extract::{ApiAgent, PageAgent};
+pub(crate) use extract::{ApiAgent, PageAgent, see_other};
 pub(crate) use host::{AllowedHosts, check_host};
 pub use host::{InvalidPublicUrl, PublicUrl};
 pub(crate) use login::routes;

@@ -49,7 +49,7 @@ pub fn render(letter: &Letter) -> String {
         page::follow_up_line(&mut html, follow_up);
         html.push_str("</ol>\n<h2>The whole ticket</h2>\n");
     }
-    page::render_ticket(&mut html, &letter.ticket);
+    page::render_ticket(&mut html, &letter.ticket, None);
     if let Some(url) = &letter.inbox_url {
         let link = escape(&inbox_link(url));
         let _ = writeln!(html, "<p><a href=\"{link}\">Open the inbox</a></p>");
