@@ -5,7 +5,7 @@
 // per setup: tickets/s accepted, p50/p99 from accepted to delivered for each channel,
 // and lost and duplicated deliveries (both must be 0; the run fails otherwise).
 //
-//   npm run bench:relay [-- --tickets 600 --concurrency 16 --fail-rate 0.1]
+//   npm run bench:relay [-- --tickets 600 --concurrency 16 --fail-rate 0.1 --only sqlite|postgres]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'fail-rate': { type: 'string', default: '0.1' },
     'follow-up-share': { type: 'string', default: '0.3' },
+    only: { type: 'string', default: '' }, // "sqlite" or "postgres"
   },
 });
 const TICKETS = Number(args.tickets);
@@ -104,9 +105,9 @@ async function run(label, { database = null, instances = 1 }) {
   return result;
 }
 
-/** `<deflect.{ticket}.{event}@domain>` → `ticket/event`. */
+/** `<deflect.{ticket}.{event}.{destination hash}@domain>` → `ticket/event`. */
 function emailKey(messageId) {
-  const match = /^<?deflect\.(.+)\.([^.@]+)@/.exec(messageId ?? '');
+  const match = /^<?deflect\.(.+)\.([^.@]+)\.[0-9a-f]+@/.exec(messageId ?? '');
   return match ? `${match[1]}/${match[2]}` : messageId;
 }
 
@@ -119,12 +120,15 @@ function webhookKey(id, receiver) {
 
 const ms = (value) => (value === undefined ? '—' : `${Math.round(value)} ms`);
 
-const results = [await run('SQLite, 1 instance', {})];
-const pg = await startPostgres();
-try {
-  results.push(await run('PostgreSQL, 2 instances', { database: pg.url, instances: 2 }));
-} finally {
-  await pg.stop();
+const results = [];
+if (args.only !== 'postgres') results.push(await run('SQLite, 1 instance', {}));
+if (args.only !== 'sqlite') {
+  const pg = await startPostgres();
+  try {
+    results.push(await run('PostgreSQL, 2 instances', { database: pg.url, instances: 2 }));
+  } finally {
+    await pg.stop();
+  }
 }
 
 console.log(`\nRelay benchmark: ${TICKETS} tickets (+${Math.round(FOLLOW_UP_SHARE * 100)}% with a follow-up), ${CONCURRENCY} concurrent clients, `
