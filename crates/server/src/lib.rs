@@ -11,6 +11,7 @@ mod attachments;
 pub mod auth;
 mod body;
 mod columns;
+pub mod db;
 mod display;
 pub mod events;
 mod follow_ups;
