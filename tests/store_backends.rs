@@ -244,50 +244,104 @@ fn events_count_once_feed_insights_and_expire(store: &Store) {
     assert_eq!(insights::compute(store).unwrap().conversations, 0);
 }
 
-/// Threads on two handles (two inboxes) deliver the same tickets at once: each id is
-/// created exactly once, the rest are duplicates.
-fn two_inboxes_create_each_ticket_once(a: Store, b: Store) {
-    const IDS: usize = 20;
-    const THREADS: usize = 6;
-    let start = Arc::new(Barrier::new(THREADS));
-    let workers: Vec<_> = (0..THREADS)
+/// Runs each named body on two handles of one database (two inboxes): two SQLite
+/// connections to one file, and two PostgreSQL pools on one database.
+macro_rules! on_two_handles {
+    ($($name:ident),* $(,)?) => {
+        mod two_sqlite_handles {
+            $(#[test]
+            fn $name() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = dir.path().join("tickets.db");
+                let open = || super::Store::open(&db).unwrap();
+                super::$name(open(), open());
+            })*
+        }
+        mod two_postgres_inboxes {
+            $(#[test]
+            fn $name() {
+                let pg = super::TempPostgres::start();
+                let open = || super::Store::open_postgres(&pg.url()).unwrap();
+                super::$name(open(), open());
+            })*
+        }
+    };
+}
+
+on_two_handles!(create_each_ticket_once, share_one_cap);
+
+/// `racers` threads released together, alternating between `a` and `b`; what each did.
+fn race<T: Send + 'static>(
+    a: &Store,
+    b: &Store,
+    racers: u32,
+    run: impl Fn(Store, u32) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let start = Arc::new(Barrier::new(racers as usize));
+    let run = Arc::new(run);
+    let threads: Vec<_> = (0..racers)
         .map(|n| {
             let store = if n % 2 == 0 { a.clone() } else { b.clone() };
-            let start = Arc::clone(&start);
+            let (start, run) = (Arc::clone(&start), Arc::clone(&run));
             thread::spawn(move || {
                 start.wait();
-                (0..IDS)
-                    .map(|i| {
-                        let t = ticket(&format!("race-{i:04}"));
-                        store.insert(&t, &to_json(&t)).unwrap()
-                    })
-                    .filter(|r| *r == Inserted::Created)
-                    .count()
+                run(store, n)
             })
         })
         .collect();
-    let created: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+/// Threads on two inboxes deliver the same tickets at once: each id is created
+/// exactly once, the rest are duplicates.
+fn create_each_ticket_once(a: Store, b: Store) {
+    const IDS: usize = 20;
+    const THREADS: u32 = 6;
+    let created: usize = race(&a, &b, THREADS, |store, _| {
+        (0..IDS)
+            .map(|i| {
+                let t = ticket(&format!("race-{i:04}"));
+                store.insert(&t, &to_json(&t)).unwrap()
+            })
+            .filter(|r| *r == Inserted::Created)
+            .count()
+    })
+    .into_iter()
+    .sum();
     assert_eq!(created, IDS);
     assert_eq!(a.count().unwrap(), IDS as u64);
     let stored = b.get("race-0000").unwrap().unwrap();
-    assert_eq!(stored.deliveries, THREADS as u64);
+    assert_eq!(stored.deliveries, u64::from(THREADS));
 }
 
-#[test]
-fn two_sqlite_handles_on_one_file_create_each_ticket_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tickets.db");
-    two_inboxes_create_each_ticket_once(Store::open(&db).unwrap(), Store::open(&db).unwrap());
-}
-
-#[test]
-fn two_postgres_inboxes_create_each_ticket_once() {
-    let pg = TempPostgres::start();
-    let url = pg.url();
-    two_inboxes_create_each_ticket_once(
-        Store::open_postgres(&url).unwrap(),
-        Store::open_postgres(&url).unwrap(),
-    );
+/// Two inboxes race to add follow-ups to a ticket with room for one more: one gets
+/// it, every other is refused, whichever inbox each arrived at (several rounds, so a
+/// race that is lost only sometimes shows).
+fn share_one_cap(a: Store, b: Store) {
+    let caps = TicketCaps {
+        follow_ups: 1,
+        ..TicketCaps::default()
+    };
+    let (a, b) = (a.with_caps(caps), b.with_caps(caps));
+    for round in 0..8 {
+        let id = format!("capped-{round:04}");
+        let t = ticket(&id);
+        a.insert(&t, &to_json(&t)).unwrap();
+        let racing_id = id.clone();
+        let results = race(&a, &b, 8, move |store, n| {
+            store.add_follow_up(&follow_up(&racing_id, n, "me first"))
+        });
+        let created = results
+            .iter()
+            .filter(|r| matches!(r, Ok(Some(Inserted::Created))))
+            .count();
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Cap(_))))
+            .count();
+        assert_eq!((created, refused), (1, 7), "{results:?}");
+        assert_eq!(b.get(&id).unwrap().unwrap().follow_ups.len(), 1);
+    }
 }
 
 /// Inboxes starting together on an empty database all set up its schema without

@@ -7,8 +7,10 @@
 //! PostgreSQL silently would pass without testing it. As root (CI), the cluster runs as
 //! the `postgres` user the Debian package creates, since `initdb` refuses root.
 //!
-//! Also compiled into `deflect-server`'s own tests (`#[path]`), so it uses only std and
-//! `tempfile`.
+//! Also compiled into `deflect`'s CLI tests (`#[path]`), so it uses only std and
+//! `tempfile`; each test binary uses a part of it.
+
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
@@ -88,10 +90,6 @@ impl TempPostgres {
         let args = ["-h", "127.0.0.1", "-p", &port, "-U", "postgres", name];
         self.run("createdb", &args);
         self.url_of(name)
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
     }
 
     fn data(&self) -> String {

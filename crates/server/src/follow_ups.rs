@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use deflect_engine::ticket::{Contact, FollowUp};
 
 use super::columns;
-use super::db::{Row, Table, Tx, args};
+use super::db::{Row, Table, ToValue, Tx, args};
 use super::limits::caps;
 use super::store::{Inserted, Store, StoreError, now_ms};
 
@@ -181,10 +181,7 @@ pub(super) fn by_ticket(
          WHERE ticket_id IN ({}) ORDER BY ticket_id, at_ms, id",
         placeholders.join(", ")
     );
-    let ids: Vec<_> = ticket_ids
-        .iter()
-        .map(|id| super::db::ToValue::to_value(id))
-        .collect();
+    let ids: Vec<_> = ticket_ids.iter().map(ToValue::to_value).collect();
     for row in tx.query(&sql, &ids)? {
         let follow_up = RawFollowUp::read(&row)?.parse()?;
         by_ticket

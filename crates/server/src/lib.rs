@@ -31,6 +31,8 @@ pub mod server_kb;
 mod site;
 mod state;
 mod store;
+#[cfg(test)]
+mod test_stores;
 mod ticket_token;
 mod validate;
 mod verdict_page;

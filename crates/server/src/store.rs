@@ -520,4 +520,60 @@ mod tests {
             );
         }
     }
+
+    /// A database written before `seq` existed gains it (its rows numbered as their
+    /// rowids, so old cursors still point where they did) and pages as before, with
+    /// tickets stored since after them.
+    #[test]
+    fn an_older_database_gains_seq_and_pages_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(SCHEMA).unwrap();
+            for (n, id) in ["old-0001", "old-0002", "old-0003"].into_iter().enumerate() {
+                let json = serde_json::to_string(&Ticket::example(id)).unwrap();
+                old.execute(
+                    "INSERT INTO tickets (id, received_at_ms, queue, priority, reason, json)
+                     VALUES (?1, ?2, 'general', 'normal', 'asked', ?3)",
+                    rusqlite::params![id, 1000 + n as i64, json],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        let new = Ticket::example("new-0001");
+        store
+            .insert(&new, &serde_json::to_string(&new).unwrap())
+            .unwrap();
+        let first = store
+            .list(PageRequest {
+                limit: 2,
+                before: None,
+            })
+            .unwrap();
+        let next = first.next.expect("a second page");
+        assert_eq!((next.received_at_ms, next.seq), (1002, 3));
+        let second = store
+            .list(PageRequest {
+                limit: 2,
+                before: Some(next),
+            })
+            .unwrap();
+        let ids: Vec<String> = [first.tickets, second.tickets]
+            .concat()
+            .into_iter()
+            .map(|t| t.ticket.id)
+            .collect();
+        assert_eq!(ids, ["new-0001", "old-0003", "old-0002", "old-0001"]);
+        let seqs: Vec<i64> = store
+            .sqlite_lock()
+            .prepare("SELECT seq FROM tickets ORDER BY rowid")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(seqs, [1, 2, 3, 4]);
+    }
 }

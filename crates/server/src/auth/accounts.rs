@@ -145,47 +145,47 @@ mod tests {
 
     #[test]
     fn agents_are_added_listed_checked_and_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
-        store
-            .add_agent("Ann@Shop.example", Some("Ann"), "a long passphrase")
-            .unwrap();
-        assert!(matches!(
-            store.add_agent("ann@shop.example", None, "another long one"),
-            Err(AuthError::AgentExists(_))
-        ));
-        assert!(matches!(
-            store.add_agent("bob@shop.example", None, "short"),
-            Err(AuthError::ShortPassword)
-        ));
-        let listed = store.agents().unwrap();
-        assert_eq!(listed.len(), 1);
-        assert_eq!(listed[0].email, "ann@shop.example");
-        assert_eq!(listed[0].name.as_deref(), Some("Ann"));
-        let ok = store
-            .check_password("ANN@shop.example", "a long passphrase")
-            .unwrap();
-        assert_eq!(ok.map(|s| s.email).as_deref(), Some("ann@shop.example"));
-        assert_eq!(
-            store.check_password("ann@shop.example", "wrong").unwrap(),
-            None
-        );
-        assert_eq!(
+        crate::test_stores::on_both(|store| {
             store
-                .check_password("nobody@x", "a long passphrase")
-                .unwrap(),
-            None
-        );
-        store.remove_agent("ann@shop.example").unwrap();
-        assert!(matches!(
-            store.remove_agent("ann@shop.example"),
-            Err(AuthError::NoSuchAgent(_))
-        ));
-        assert_eq!(
-            store
-                .check_password("ann@shop.example", "a long passphrase")
-                .unwrap(),
-            None
-        );
+                .add_agent("Ann@Shop.example", Some("Ann"), "a long passphrase")
+                .unwrap();
+            assert!(matches!(
+                store.add_agent("ann@shop.example", None, "another long one"),
+                Err(AuthError::AgentExists(_))
+            ));
+            assert!(matches!(
+                store.add_agent("bob@shop.example", None, "short"),
+                Err(AuthError::ShortPassword)
+            ));
+            let listed = store.agents().unwrap();
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0].email, "ann@shop.example");
+            assert_eq!(listed[0].name.as_deref(), Some("Ann"));
+            let ok = store
+                .check_password("ANN@shop.example", "a long passphrase")
+                .unwrap();
+            assert_eq!(ok.map(|s| s.email).as_deref(), Some("ann@shop.example"));
+            assert_eq!(
+                store.check_password("ann@shop.example", "wrong").unwrap(),
+                None
+            );
+            assert_eq!(
+                store
+                    .check_password("nobody@x", "a long passphrase")
+                    .unwrap(),
+                None
+            );
+            store.remove_agent("ann@shop.example").unwrap();
+            assert!(matches!(
+                store.remove_agent("ann@shop.example"),
+                Err(AuthError::NoSuchAgent(_))
+            ));
+            assert_eq!(
+                store
+                    .check_password("ann@shop.example", "a long passphrase")
+                    .unwrap(),
+                None
+            );
+        });
     }
 }

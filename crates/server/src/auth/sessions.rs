@@ -83,11 +83,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_stores::on_both;
 
-    /// A store with one agent, signed in: the store (with its folder) and the session.
-    fn signed_in() -> (tempfile::TempDir, Store, SignedIn, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+    /// One agent of `store`, signed in: who, and the session.
+    fn signed_in(store: &Store) -> (SignedIn, String) {
         store
             .add_agent("ann@shop.example", None, "a long passphrase")
             .unwrap();
@@ -97,23 +96,27 @@ mod tests {
             .unwrap();
         let token = new_session_token().unwrap();
         store.start_session(&token, &ann).unwrap();
-        (dir, store, ann, token)
+        (ann, token)
     }
 
     #[test]
     fn sessions_start_resolve_and_end() {
-        let (_dir, store, ann, token) = signed_in();
-        assert_eq!(store.session_agent(&token).unwrap(), Some(ann));
-        store.end_session(&token).unwrap();
-        assert_eq!(store.session_agent(&token).unwrap(), None);
+        on_both(|store| {
+            let (ann, token) = signed_in(store);
+            assert_eq!(store.session_agent(&token).unwrap(), Some(ann));
+            store.end_session(&token).unwrap();
+            assert_eq!(store.session_agent(&token).unwrap(), None);
+        });
     }
 
     #[test]
     fn an_expired_session_is_refused() {
-        let (_dir, store, _, token) = signed_in();
-        store
-            .write(|tx| tx.execute("UPDATE agent_sessions SET expires_at_ms = 1", &[]))
-            .unwrap();
-        assert_eq!(store.session_agent(&token).unwrap(), None);
+        on_both(|store| {
+            let (_, token) = signed_in(store);
+            store
+                .write(|tx| tx.execute("UPDATE agent_sessions SET expires_at_ms = 1", &[]))
+                .unwrap();
+            assert_eq!(store.session_agent(&token).unwrap(), None);
+        });
     }
 }

@@ -117,29 +117,29 @@ mod tests {
 
     #[test]
     fn tokens_are_created_once_listed_used_and_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
-        let token = store.create_token("ci-export").unwrap();
-        assert!(matches!(
-            store.create_token("ci-export"),
-            Err(AuthError::TokenExists(_))
-        ));
-        assert!(matches!(
-            store.create_token("no spaces"),
-            Err(AuthError::InvalidTokenName(_))
-        ));
-        assert_eq!(store.tokens().unwrap()[0].last_used_at_ms, None);
-        assert_eq!(
-            store.token_name(&token).unwrap().as_deref(),
-            Some("ci-export")
-        );
-        assert!(store.tokens().unwrap()[0].last_used_at_ms.is_some());
-        assert_eq!(store.token_name("dfl_guess").unwrap(), None);
-        store.revoke_token("ci-export").unwrap();
-        assert_eq!(store.token_name(&token).unwrap(), None);
-        assert!(matches!(
-            store.revoke_token("ci-export"),
-            Err(AuthError::NoSuchToken(_))
-        ));
+        crate::test_stores::on_both(|store| {
+            let token = store.create_token("ci-export").unwrap();
+            assert!(matches!(
+                store.create_token("ci-export"),
+                Err(AuthError::TokenExists(_))
+            ));
+            assert!(matches!(
+                store.create_token("no spaces"),
+                Err(AuthError::InvalidTokenName(_))
+            ));
+            assert_eq!(store.tokens().unwrap()[0].last_used_at_ms, None);
+            assert_eq!(
+                store.token_name(&token).unwrap().as_deref(),
+                Some("ci-export")
+            );
+            assert!(store.tokens().unwrap()[0].last_used_at_ms.is_some());
+            assert_eq!(store.token_name("dfl_guess").unwrap(), None);
+            store.revoke_token("ci-export").unwrap();
+            assert_eq!(store.token_name(&token).unwrap(), None);
+            assert!(matches!(
+                store.revoke_token("ci-export"),
+                Err(AuthError::NoSuchToken(_))
+            ));
+        });
     }
 }

@@ -23,7 +23,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The advisory lock every instance takes to set up the schema: `CREATE TABLE IF NOT
 /// EXISTS` run by two sessions at once can fail on PostgreSQL's catalog.
-const SCHEMA_LOCK: i64 = 0x6465_666c_6563_74; // "deflect"
+const SCHEMA_LOCK: i64 = 0x0064_6566_6c65_6374; // "deflect" in ASCII
 
 /// Connects to `url`, creates `tables` and returns a pool, with where it connected.
 pub(super) fn open(url: &str, tables: &[Table]) -> Result<(Pool, String), StoreError> {
