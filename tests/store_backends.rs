@@ -418,6 +418,7 @@ fn the_inbox_serves_from_postgres() {
     let bytes = image.body_mut().read_to_vec().unwrap();
     assert!(bytes.starts_with(b"\x89PNG"));
     assert_eq!(server.store.count().unwrap(), 1);
+    assert_eq!(server.insights()["conversations"], 0);
 }
 
 /// A 2×1 PNG.
