@@ -23,6 +23,28 @@
 //! 3. Where instances must not race (a check before an insert), call
 //!    [`Tx::serialize_on`] with the key first; to claim rows that another instance
 //!    must skip, append [`Dialect::skip_locked`] of [`Tx::dialect`] to the `SELECT`.
+//!
+//! A claim of due rows, as an outbox worker on several instances would make it (the
+//! lease column is what keeps a claimed row from a second sender once this
+//! transaction has committed; `SKIP LOCKED` keeps two claims from waiting on, or
+//! taking, the same rows meanwhile):
+//!
+//! ```ignore
+//! let claimed: Vec<i64> = store.write(|tx| {
+//!     let due = format!(
+//!         "SELECT id FROM outbox WHERE lease_until_ms < ?1 ORDER BY next_try_at_ms LIMIT ?2{}",
+//!         tx.dialect().skip_locked()
+//!     );
+//!     let ids = tx.query(&due, args![now, 10])?
+//!         .iter()
+//!         .map(|row| row.get::<i64>(0))
+//!         .collect::<Result<Vec<_>, _>>()?;
+//!     for id in &ids {
+//!         tx.execute("UPDATE outbox SET lease_until_ms = ?2 WHERE id = ?1", args![id, now + 60_000])?;
+//!     }
+//!     Ok::<_, StoreError>(ids)
+//! })?;
+//! ```
 
 mod pg;
 mod tx;
