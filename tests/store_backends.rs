@@ -400,15 +400,20 @@ fn the_inbox_serves_from_postgres() {
     assert_eq!(status, 201, "{body}");
 
     let png = tiny_png();
-    let (status, body) = http::json_of(
-        http::agent()
-            .put(server.url("/api/tickets/served-0001/attachments/shot-0001"))
-            .header("Content-Type", "image/png")
-            .header(deflect_server::TICKET_TOKEN_HEADER, &token)
-            .send(&png[..])
-            .unwrap(),
-    );
+    let upload = |ticket: &str| {
+        http::json_of(
+            http::agent()
+                .put(server.url(&format!("/api/tickets/{ticket}/attachments/shot-0001")))
+                .header("Content-Type", "image/png")
+                .header(deflect_server::TICKET_TOKEN_HEADER, &token)
+                .send(&png[..])
+                .unwrap(),
+        )
+    };
+    let (status, body) = upload("served-0001");
     assert_eq!((status, &body["width"]), (201, &json!(2)), "{body}");
+    assert_eq!(upload("served-0001").0, 200, "a repeat is stored once");
+    assert_eq!(upload("other-00001").0, 409, "another ticket's image id");
 
     let listed = server.listed("served-0001");
     assert_eq!(listed["deliveries"], 2);
