@@ -42,6 +42,16 @@ ensure_browser() {
   fi
 }
 
+# Debian's PostgreSQL server binaries for the store tests, which start their own cluster
+# in a temporary folder (tests/common/postgres.rs); no service is started here.
+ensure_postgres() {
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    step "installing Debian postgresql (its binaries, for the store tests)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
 # wasm-opt (binaryen's npm build, run by node) on the engine. Measured on this engine:
 # -Oz and -Os make the raw file ~10% smaller but the gzip/brotli download ~9% *larger*
 # (they inline and reorder code so it compresses worse). These cleanup passes alone

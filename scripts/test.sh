@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 ensure_browser
+ensure_postgres
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

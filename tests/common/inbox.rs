@@ -64,7 +64,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &Path, options: InboxOptions) -> Self {
-        let store = Store::open(db).expect("open store");
+        Self::on(Store::open(db).expect("open store"), options)
+    }
+
+    /// Serves `store`, whichever database it is on.
+    pub fn on(store: Store, options: InboxOptions) -> Self {
         Self {
             token: agent_token(&store),
             running: RunningInbox::start(store.clone(), options),

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod inbox;
+pub mod postgres;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

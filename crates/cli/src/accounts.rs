@@ -25,19 +25,19 @@ pub enum AgentCommand {
         /// Read the password from the first line of standard input (for scripts).
         #[arg(long)]
         password_stdin: bool,
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// List the agents, one per line: email, then name.
     List {
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// Remove an agent; their sessions end at once.
     Remove {
         email: String,
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
 }
 
@@ -48,24 +48,61 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         name: String,
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// List the tokens by name, with when each was made and last used.
     List {
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
     /// Revoke a token: it is refused from now on.
     Revoke {
         name: String,
-        #[arg(long, default_value = DEFAULT_DB)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
 }
 
-/// Opens (creating if needed) the inbox database at `db`.
-pub fn open(db: &Path) -> Result<Store, String> {
+/// Where the inbox's database is, for `deflect serve`, `deflect agent` and `deflect
+/// token` alike: the SQLite file `--db`, unless `--database` (or DEFLECT_DATABASE_URL)
+/// names a PostgreSQL URL or another file.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// The SQLite file, when --database is not given.
+    #[arg(long, default_value = DEFAULT_DB)]
+    db: PathBuf,
+    /// A PostgreSQL URL (postgres://user:password@host:5432/deflect) so several `deflect
+    /// serve` behind a load balancer share one database; a path means a SQLite file.
+    #[arg(long, env = "DEFLECT_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// Opens (creating if needed) the inbox database.
+    pub fn open(&self) -> Result<Store, String> {
+        match self.database.as_deref() {
+            Some(url) if Store::is_postgres_url(url) => {
+                Store::open_postgres(url).map_err(|e| e.to_string())
+            }
+            Some(path) => open_file(Path::new(path)),
+            None => open_file(&self.db),
+        }
+    }
+
+    /// The flag that names this database again, for hints (never a URL's password:
+    /// the URL is left to the environment or the operator's shell history).
+    pub fn flag(&self) -> String {
+        match self.database.as_deref() {
+            Some(url) if Store::is_postgres_url(url) => "--database <the same URL>".into(),
+            Some(path) => format!("--database {path}"),
+            None => format!("--db {}", self.db.display()),
+        }
+    }
+}
+
+/// Opens (creating it and its folder if needed) the SQLite file at `db`.
+fn open_file(db: &Path) -> Result<Store, String> {
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
@@ -81,14 +118,15 @@ pub fn agent(command: AgentCommand) -> Result<(), String> {
             db,
         } => {
             let password = read_password(&email, password_stdin)?;
-            let added = open(&db)?
+            let added = db
+                .open()?
                 .add_agent(&email, name.as_deref(), &password)
                 .map_err(|e| e.to_string())?;
             eprintln!("added agent {}; they log in at /inbox", added.email);
             Ok(())
         }
         AgentCommand::List { db } => {
-            let agents = open(&db)?.agents().map_err(|e| e.to_string())?;
+            let agents = db.open()?.agents().map_err(|e| e.to_string())?;
             if agents.is_empty() {
                 eprintln!("no agents yet: deflect agent add EMAIL");
             }
@@ -98,7 +136,7 @@ pub fn agent(command: AgentCommand) -> Result<(), String> {
             Ok(())
         }
         AgentCommand::Remove { email, db } => {
-            open(&db)?.remove_agent(&email).map_err(|e| e.to_string())?;
+            db.open()?.remove_agent(&email).map_err(|e| e.to_string())?;
             eprintln!("removed agent {email}; their sessions have ended");
             Ok(())
         }
@@ -108,7 +146,7 @@ pub fn agent(command: AgentCommand) -> Result<(), String> {
 pub fn token(command: TokenCommand) -> Result<(), String> {
     match command {
         TokenCommand::Create { name, db } => {
-            let token = open(&db)?.create_token(&name).map_err(|e| e.to_string())?;
+            let token = db.open()?.create_token(&name).map_err(|e| e.to_string())?;
             // The token alone on stdout, so scripts can capture it.
             println!("{token}");
             eprintln!(
@@ -117,7 +155,7 @@ pub fn token(command: TokenCommand) -> Result<(), String> {
             Ok(())
         }
         TokenCommand::List { db } => {
-            let tokens = open(&db)?.tokens().map_err(|e| e.to_string())?;
+            let tokens = db.open()?.tokens().map_err(|e| e.to_string())?;
             if tokens.is_empty() {
                 eprintln!("no tokens yet: deflect token create --name NAME");
             }
@@ -134,7 +172,7 @@ pub fn token(command: TokenCommand) -> Result<(), String> {
             Ok(())
         }
         TokenCommand::Revoke { name, db } => {
-            open(&db)?.revoke_token(&name).map_err(|e| e.to_string())?;
+            db.open()?.revoke_token(&name).map_err(|e| e.to_string())?;
             eprintln!("token {name} revoked");
             Ok(())
         }

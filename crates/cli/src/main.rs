@@ -27,7 +27,7 @@ mod accounts;
 mod limit_args;
 mod site;
 
-use accounts::{AgentCommand, TokenCommand};
+use accounts::{AgentCommand, DatabaseArgs, TokenCommand};
 use limit_args::LimitArgs;
 
 use site::SiteInputs;
@@ -150,8 +150,8 @@ struct ServeArgs {
     /// 0 picks a free port.
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    #[arg(long, default_value = ".deflect/inbox.sqlite")]
-    db: PathBuf,
+    #[command(flatten)]
+    db: DatabaseArgs,
     /// Origins allowed to post tickets cross-origin (`*` for any).
     #[arg(long = "allow-origin")]
     allow_origins: Vec<String>,
@@ -641,12 +641,12 @@ async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn serve_inbox(site: PathBuf, port: u16, db: &Path, options: InboxOptions) -> CliResult {
-    let store = accounts::open(db)?;
+fn serve_inbox(site: PathBuf, port: u16, db: &DatabaseArgs, options: InboxOptions) -> CliResult {
+    let store = db.open()?;
     if store.agents().map_err(|e| e.to_string())?.is_empty() {
         eprintln!(
-            "No agent can log in to the inbox yet: deflect agent add EMAIL --db {}",
-            db.display()
+            "No agent can log in to the inbox yet: deflect agent add EMAIL {}",
+            db.flag()
         );
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;

@@ -8,6 +8,7 @@
 //! ```sh
 //! cargo run --release --example inbox_load                      # 2,000 posts, 20% duplicates, 16 clients
 //! cargo run --release --example inbox_load -- 5000 0.3 32 600   # posts, duplicate share, clients, writes/s allowed
+//! DEFLECT_DATABASE_URL=postgres://… cargo run --release --example inbox_load   # on an empty PostgreSQL database
 //! npm run bench:inbox
 //! ```
 //!
@@ -242,11 +243,18 @@ fn main() {
             .map_or(400, |a| a.parse().expect("writes/s: a number")),
     };
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("inbox.sqlite")).expect("open the ticket database");
+    let (store, database) = match std::env::var("DEFLECT_DATABASE_URL") {
+        Ok(url) => (Store::open_url(&url), "PostgreSQL"),
+        Err(_) => (
+            Store::open(dir.path().join("inbox.sqlite")),
+            "SQLite WAL, synchronous=FULL",
+        ),
+    };
+    let store = store.expect("open the ticket database");
     let inbox = RunningInbox::start(store.clone(), plan.options());
     let base = &inbox.base;
     println!(
-        "posting {} tickets ({:.0}% duplicates) from {} concurrent clients to {base} (SQLite WAL, synchronous=FULL; {} writes/s allowed per address)",
+        "posting {} tickets ({:.0}% duplicates) from {} concurrent clients to {base} ({database}; {} writes/s allowed per address)",
         plan.posts,
         plan.duplicate_share * 100.0,
         plan.clients,

@@ -18,11 +18,11 @@ use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, metadata::Orientation};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::json;
 
 use super::api_error::{ApiError, blocking};
 use super::auth::PageAgent;
+use super::db::{Table, args};
 use super::limits::caps;
 use super::request::{BodyRules, read_limited};
 use super::state::AppState;
@@ -43,7 +43,11 @@ const BODY: BodyRules = BodyRules {
     echo_content_type: true,
 };
 
-const SCHEMA: &str = "
+/// The attachments table (the ticket need not exist yet, so no foreign key).
+pub(super) const TABLE: Table = Table {
+    sqlite: |conn| {
+        Ok(conn.execute_batch(
+            "
 CREATE TABLE IF NOT EXISTS attachments (
     id             TEXT PRIMARY KEY NOT NULL,
     ticket_id      TEXT NOT NULL,
@@ -53,12 +57,21 @@ CREATE TABLE IF NOT EXISTS attachments (
     received_at_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attachments_ticket ON attachments (ticket_id);
-";
-
-/// Creates the attachments table if this database has none yet.
-pub(super) fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
-}
+",
+        )?)
+    },
+    postgres: "
+CREATE TABLE IF NOT EXISTS attachments (
+    id             TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL,
+    png            BYTEA NOT NULL,
+    width          BIGINT NOT NULL,
+    height         BIGINT NOT NULL,
+    received_at_ms BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attachments_ticket ON attachments (ticket_id);
+",
+};
 
 /// The upload route, merged into the inbox's API router (and its CORS).
 pub(super) fn api_routes() -> Router<AppState> {
@@ -227,32 +240,35 @@ fn to_png(bytes: &[u8], format: ImageFormat) -> image::ImageResult<Png> {
     })
 }
 
-/// Stores `png` under `id` unless the id is taken; under one lock, so the check of a
-/// taken id's ticket cannot race another upload of it.
+/// Stores `png` under `id` unless the id is taken; in one transaction serialized on
+/// the ticket, so the check of its count and of a taken id's ticket cannot race
+/// another upload.
 fn insert(store: &Store, id: &str, ticket_id: &str, png: &Png) -> Result<Stored, StoreError> {
-    let conn = store.lock();
-    caps::check_attachment(&conn, store.caps(), ticket_id, id)?;
-    let added = conn.execute(
-        "INSERT INTO attachments (id, ticket_id, png, width, height, received_at_ms)
+    store.write(|tx| {
+        tx.serialize_on(ticket_id)?;
+        caps::check_attachment(tx, store.caps(), ticket_id, id)?;
+        let added = tx.execute(
+            "INSERT INTO attachments (id, ticket_id, png, width, height, received_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO NOTHING",
-        params![id, ticket_id, png.bytes, png.width, png.height, now_ms()],
-    )?;
-    if added == 1 {
-        return Ok(Stored::Created {
-            width: png.width,
-            height: png.height,
-        });
-    }
-    let (owner, width, height): (String, u32, u32) = conn.query_row(
-        "SELECT ticket_id, width, height FROM attachments WHERE id = ?1",
-        [id],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-    )?;
-    Ok(if owner == ticket_id {
-        Stored::Duplicate { width, height }
-    } else {
-        Stored::OtherTicket
+            args![id, ticket_id, png.bytes, png.width, png.height, now_ms()],
+        )?;
+        if added == 1 {
+            return Ok(Stored::Created {
+                width: png.width,
+                height: png.height,
+            });
+        }
+        let row = tx.query_one(
+            "SELECT ticket_id, width, height FROM attachments WHERE id = ?1",
+            args![id],
+        )?;
+        let (owner, width, height): (String, u32, u32) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        Ok(if owner == ticket_id {
+            Stored::Duplicate { width, height }
+        } else {
+            Stored::OtherTicket
+        })
     })
 }
 
@@ -284,10 +300,9 @@ async fn get_attachment(
 }
 
 fn load(store: &Store, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    Ok(store
-        .lock()
-        .query_row("SELECT png FROM attachments WHERE id = ?1", [id], |row| {
-            row.get(0)
-        })
-        .optional()?)
+    store.read(|tx| {
+        tx.query_opt("SELECT png FROM attachments WHERE id = ?1", args![id])?
+            .map(|row| row.get(0))
+            .transpose()
+    })
 }

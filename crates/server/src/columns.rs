@@ -3,12 +3,13 @@
 
 use std::collections::HashSet;
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 /// Adds each of `columns` (name, SQL type) that `table` lacks. Call it inside an
-/// immediate transaction, so two processes opening one file cannot both add a column.
+/// immediate transaction (the store opens the file in one), so two processes opening
+/// one file cannot both add a column.
 pub(super) fn add_missing(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     table: &str,
     columns: &[(&str, &str)],
 ) -> rusqlite::Result<()> {

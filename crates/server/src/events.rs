@@ -11,10 +11,10 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
+use super::db::{Table, args};
 use super::request::{BodyRules, read_body};
 use super::state::AppState;
 use super::store::{Store, StoreError, now_ms};
@@ -27,11 +27,18 @@ pub const MAX_EVENTS_PER_BATCH: usize = 500;
 /// Question text is kept for the knowledge-gap report, cut to this many characters.
 const MAX_TEXT_CHARS: usize = 300;
 
+/// The events table in both dialects (`INTEGER` is 64-bit in SQLite, so `BIGINT` in
+/// PostgreSQL).
+pub(super) const TABLE: Table = Table {
+    sqlite: |conn| Ok(conn.execute_batch(&SCHEMA.replace("BIGINT", "INTEGER"))?),
+    postgres: SCHEMA,
+};
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     id              TEXT PRIMARY KEY NOT NULL,
-    received_at_ms  INTEGER NOT NULL,
-    at_ms           INTEGER NOT NULL,
+    received_at_ms  BIGINT NOT NULL,
+    at_ms           BIGINT NOT NULL,
     conversation_id TEXT NOT NULL,
     kind            TEXT NOT NULL,
     article         TEXT,
@@ -120,30 +127,21 @@ pub struct Stored {
     pub duplicates: usize,
 }
 
-/// Creates the events table if this database has none yet (when the store opens, so
-/// readers on their own connections find it).
-pub(super) fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
-}
-
 /// Stores a batch in one transaction; events already stored are skipped.
 pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
-    let mut conn = store.lock();
-    let tx = conn.transaction()?;
-    let mut accepted = 0;
-    {
-        let mut stmt = tx.prepare(
-            "INSERT OR IGNORE INTO events
-                 (id, received_at_ms, at_ms, conversation_id, kind, article, queue, rule, text, lang)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        let now = now_ms();
+    let now = now_ms();
+    let accepted = store.write(|tx| {
+        let mut accepted = 0;
         for e in events {
             let text = e
                 .text
                 .as_deref()
                 .map(|t| t.trim().chars().take(MAX_TEXT_CHARS).collect::<String>());
-            accepted += stmt.execute(params![
+            let sql = "INSERT INTO events
+                 (id, received_at_ms, at_ms, conversation_id, kind, article, queue, rule, text, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (id) DO NOTHING";
+            accepted += tx.execute(sql, args![
                 e.id,
                 now,
                 e.at_ms,
@@ -156,8 +154,8 @@ pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
                 e.lang,
             ])?;
         }
-    }
-    tx.commit()?;
+        Ok::<_, StoreError>(accepted)
+    })?;
     Ok(Stored {
         accepted,
         duplicates: events.len() - accepted,

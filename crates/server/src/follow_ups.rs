@@ -6,11 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::Connection;
 
 use deflect_engine::ticket::{Contact, FollowUp};
 
 use super::columns;
+use super::db::{Row, Table, ToValue, Tx, args};
 use super::limits::caps;
 use super::relay::outbox;
 use super::store::{Inserted, Store, StoreError, now_ms};
@@ -36,19 +37,35 @@ const ADDED_COLUMNS: [(&str, &str); 3] = [
     ("details_json", "TEXT"),
 ];
 
-/// Creates the table, or brings an older one up to date. One immediate transaction, so
-/// two processes opening the same file cannot both add a column.
-pub(super) fn ensure_schema(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch(SCHEMA)?;
-    columns::add_missing(&tx, "follow_ups", &ADDED_COLUMNS)?;
-    tx.commit()?;
+/// The follow-ups table; PostgreSQL's has every column from the start.
+pub(super) const TABLE: Table = Table {
+    sqlite: ensure_sqlite,
+    postgres: "
+CREATE TABLE IF NOT EXISTS follow_ups (
+    id             TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
+    at_ms          BIGINT NOT NULL,
+    received_at_ms BIGINT NOT NULL,
+    text           TEXT NOT NULL,
+    schema_version BIGINT,
+    contact_json   TEXT,
+    details_json   TEXT
+);
+CREATE INDEX IF NOT EXISTS follow_ups_ticket ON follow_ups (ticket_id, at_ms);
+",
+};
+
+/// Creates the table, or brings an older one up to date.
+fn ensure_sqlite(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(SCHEMA)?;
+    columns::add_missing(conn, "follow_ups", &ADDED_COLUMNS)?;
     Ok(())
 }
 
 impl Store {
     /// Adds a follow-up to its ticket unless its id is already stored; `None` when the
-    /// ticket is unknown. One atomic statement, like [`Store::insert`].
+    /// ticket is unknown. One transaction holding the ticket's row, so two inboxes
+    /// racing for its last follow-up cannot both get it.
     pub fn add_follow_up(&self, follow_up: &FollowUp) -> Result<Option<Inserted>, StoreError> {
         let contact = follow_up
             .contact
@@ -60,65 +77,57 @@ impl Store {
             .then(|| serde_json::to_string(&follow_up.details))
             .transpose()
             .map_err(StoreError::Encode)?;
-        let mut conn = self.lock();
-        let conn = conn.transaction()?;
-        let known: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
-            [&follow_up.ticket_id],
-            |row| row.get(0),
-        )?;
-        if !known {
-            return Ok(None);
-        }
         let bytes = follow_up.text.len()
             + contact.as_ref().map_or(0, String::len)
             + details.as_ref().map_or(0, String::len);
-        caps::check_follow_up(
-            &conn,
-            self.caps(),
-            &follow_up.ticket_id,
-            &follow_up.id,
-            bytes,
-        )?;
-        let added = conn.execute(
-            "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text,
+        let inserted = self.write(|tx| -> Result<_, StoreError> {
+            tx.serialize_on(&follow_up.ticket_id)?;
+            let known: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM tickets WHERE id = ?1)",
+                    args![follow_up.ticket_id],
+                )?
+                .get(0)?;
+            if !known {
+                return Ok(None);
+            }
+            caps::check_follow_up(tx, self.caps(), &follow_up.ticket_id, &follow_up.id, bytes)?;
+            let added = tx.execute(
+                "INSERT INTO follow_ups (id, ticket_id, at_ms, received_at_ms, text,
                                      schema_version, contact_json, details_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO NOTHING",
-            params![
-                follow_up.id,
-                follow_up.ticket_id,
-                follow_up.at_ms,
-                now_ms(),
-                follow_up.text,
-                follow_up.schema_version,
-                contact,
-                details,
-            ],
-        )?;
-        if added == 1 {
-            outbox::enqueue(
-                &conn,
-                &follow_up.ticket_id,
-                &follow_up.id,
-                self.relay_destinations(),
-                follow_up.contact.is_some(),
+                args![
+                    follow_up.id,
+                    follow_up.ticket_id,
+                    follow_up.at_ms,
+                    now_ms(),
+                    follow_up.text,
+                    follow_up.schema_version,
+                    contact,
+                    details,
+                ],
             )?;
-        }
-        conn.commit()?;
-        if added == 1 {
+            if added == 1 {
+                let destinations = self.relay_destinations();
+                let has_contact = follow_up.contact.is_some();
+                let (ticket, key) = (&follow_up.ticket_id, &follow_up.id);
+                outbox::enqueue(tx, ticket, key, destinations, has_contact)?;
+            }
+            Ok(Some(if added == 1 {
+                Inserted::Created
+            } else {
+                Inserted::Duplicate
+            }))
+        })?;
+        if inserted == Some(Inserted::Created) {
             self.wake_relay();
         }
-        Ok(Some(if added == 1 {
-            Inserted::Created
-        } else {
-            Inserted::Duplicate
-        }))
+        Ok(inserted)
     }
 }
 
-/// A follow-up as read from SQLite, before its JSON columns are parsed (parsing errors
-/// are ours, not rusqlite's, so they are reported outside the row callback).
+/// A follow-up as read, before its JSON columns are parsed.
 struct RawFollowUp {
     follow_up: FollowUp,
     contact: Option<String>,
@@ -126,14 +135,14 @@ struct RawFollowUp {
 }
 
 impl RawFollowUp {
-    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn read(row: &Row) -> Result<Self, StoreError> {
         Ok(Self {
             follow_up: FollowUp {
                 id: row.get(0)?,
                 ticket_id: row.get(1)?,
                 at_ms: row.get(2)?,
                 text: row.get(3)?,
-                schema_version: row.get::<_, Option<u32>>(4)?.unwrap_or(1),
+                schema_version: row.get::<Option<u32>>(4)?.unwrap_or(1),
                 contact: None,
                 details: BTreeMap::new(),
             },
@@ -168,18 +177,24 @@ impl RawFollowUp {
 /// Follow-ups by ticket id, each ticket's in the order the visitor sent them: of the
 /// tickets `ticket_ids` names (one page of the inbox, or one ticket).
 pub(super) fn by_ticket(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     ticket_ids: &[&str],
 ) -> Result<HashMap<String, Vec<FollowUp>>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
+    if ticket_ids.is_empty() {
+        return Ok(by_ticket);
+    }
+    // One placeholder per id (a page holds at most 200): the same SQL on both.
+    let placeholders: Vec<String> = (1..=ticket_ids.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
         "SELECT id, ticket_id, at_ms, text, schema_version, contact_json, details_json
          FROM follow_ups
-         WHERE ticket_id IN (SELECT value FROM json_each(?1)) ORDER BY ticket_id, at_ms, id",
-    )?;
-    let ids = serde_json::to_string(ticket_ids).map_err(StoreError::Encode)?;
-    let mut by_ticket: HashMap<String, Vec<FollowUp>> = HashMap::new();
-    for raw in stmt.query_map([ids], RawFollowUp::read)? {
-        let follow_up = raw?.parse()?;
+         WHERE ticket_id IN ({}) ORDER BY ticket_id, at_ms, id",
+        placeholders.join(", ")
+    );
+    let ids: Vec<_> = ticket_ids.iter().map(ToValue::to_value).collect();
+    for row in tx.query(&sql, &ids)? {
+        let follow_up = RawFollowUp::read(&row)?.parse()?;
         by_ticket
             .entry(follow_up.ticket_id.clone())
             .or_default()

@@ -6,18 +6,19 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::ErrorCode;
 use serde::Serialize;
 
 use super::api_error::{ApiError, blocking};
 use super::auth::{ApiAgent, PageAgent};
+use super::db::{Dialect, Tx, args};
 use super::limits::Limits;
 use super::page::{self, escape};
 use super::state::AppState;
@@ -83,49 +84,84 @@ pub fn compute(store: &Store) -> Result<Insights, StoreError> {
     Ok(compute_watched(store, || false)?.expect("never asked to stop"))
 }
 
-/// Computes the report on a read-only connection of its own (never the writer's lock,
-/// so tickets are stored while it runs), asking `stop` every few thousand steps
-/// whether to give up; `None` when it did.
+/// Computes the report, asking `stop` whether to give up; `None` when it did. On SQLite
+/// it runs on a read-only connection of its own (never the writer's lock, so tickets
+/// are stored while it runs) and `stop` is asked every few thousand steps; on
+/// PostgreSQL it is asked between the report's queries.
 pub fn compute_watched(
     store: &Store,
-    stop: impl FnMut() -> bool + Send + 'static,
+    mut stop: impl FnMut() -> bool + Send + 'static,
 ) -> Result<Option<Insights>, StoreError> {
-    let conn = store.reader()?;
+    let Some(conn) = store.reader()? else {
+        let unbounded = Duration::ZERO;
+        return Ok(store
+            .database()
+            .postgres_report(unbounded, |tx| report(tx, &mut stop))?
+            .flatten());
+    };
     conn.progress_handler(STEPS_PER_CHECK, Some(stop));
-    match report(&conn) {
-        Ok(insights) => Ok(Some(insights)),
-        Err(err) if err.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => Ok(None),
-        Err(err) => Err(err.into()),
+    // One read transaction, so every query sees the same events.
+    let snapshot = conn.unchecked_transaction()?;
+    match report(&mut Tx::sqlite(&snapshot), &mut || false) {
+        Err(StoreError::Sqlite(err))
+            if err.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) =>
+        {
+            Ok(None)
+        }
+        done => done,
     }
 }
 
-/// The report's queries, in one read transaction so they all see the same events.
-fn report(conn: &Connection) -> rusqlite::Result<Insights> {
-    let conn = conn.unchecked_transaction()?;
-    let conversations = count(&conn, "SELECT COUNT(DISTINCT conversation_id) FROM events")?;
-    let rate = |n: u64| share(n, conversations);
-    let deflected = count(
-        &conn,
-        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'deflected'
-           AND conversation_id NOT IN (SELECT conversation_id FROM events WHERE kind = 'handoff')",
-    )?;
-    let handed_off = count(
-        &conn,
-        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'handoff'",
-    )?;
-    Ok(Insights {
-        conversations,
-        counts: event_counts(&conn)?,
-        deflection_rate: rate(deflected),
-        handoff_rate: rate(handed_off),
-        handoffs: handoff_groups(&conn, rate)?,
-        knowledge_gaps: knowledge_gaps(&conn)?,
-    })
+/// Computes the report unless it takes longer than `budget`; `None` when it did. On
+/// PostgreSQL the server cancels it (a statement timeout), so a slow query cannot run
+/// on after the answer was given up.
+pub fn compute_within(store: &Store, budget: Duration) -> Result<Option<Insights>, StoreError> {
+    if store.dialect() == Dialect::Postgres {
+        return Ok(store
+            .database()
+            .postgres_report(budget, |tx| report(tx, &mut || false))?
+            .flatten());
+    }
+    let deadline = Instant::now() + budget;
+    compute_watched(store, move || Instant::now() > deadline)
 }
 
-/// The single number a `SELECT COUNT(...)` answers.
-fn count(conn: &Connection, sql: &str) -> rusqlite::Result<u64> {
-    conn.query_row(sql, [], |r| r.get(0))
+/// The report's queries, asking `stop` before each; `None` when it said to.
+fn report(tx: &mut Tx<'_>, stop: &mut dyn FnMut() -> bool) -> Result<Option<Insights>, StoreError> {
+    let mut counts = [0; 3];
+    let queries = [
+        "SELECT COUNT(DISTINCT conversation_id) FROM events",
+        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'deflected'
+           AND conversation_id NOT IN (SELECT conversation_id FROM events WHERE kind = 'handoff')",
+        "SELECT COUNT(DISTINCT conversation_id) FROM events WHERE kind = 'handoff'",
+    ];
+    for (n, sql) in counts.iter_mut().zip(queries) {
+        if stop() {
+            return Ok(None);
+        }
+        *n = tx.query_one(sql, &[])?.get(0)?;
+    }
+    let [conversations, deflected, handed_off] = counts;
+    let rate = |n: u64| share(n, conversations);
+    if stop() {
+        return Ok(None);
+    }
+    let counts = event_counts(tx)?;
+    if stop() {
+        return Ok(None);
+    }
+    let handoffs = handoff_groups(tx, rate)?;
+    if stop() {
+        return Ok(None);
+    }
+    Ok(Some(Insights {
+        conversations,
+        counts,
+        deflection_rate: rate(deflected),
+        handoff_rate: rate(handed_off),
+        handoffs,
+        knowledge_gaps: knowledge_gaps(tx)?,
+    }))
 }
 
 /// `n` as a share of `total` (0 when there is nothing to share).
@@ -138,12 +174,10 @@ fn share(n: u64, total: u64) -> f64 {
 }
 
 /// How many events of each kind were stored.
-fn event_counts(conn: &Connection) -> rusqlite::Result<Counts> {
+fn event_counts(tx: &mut Tx<'_>) -> Result<Counts, StoreError> {
     let mut counts = Counts::default();
-    let mut stmt = conn.prepare("SELECT kind, COUNT(*) FROM events GROUP BY kind")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)))?;
-    for row in rows {
-        let (kind, n) = row?;
+    for row in tx.query("SELECT kind, COUNT(*) FROM events GROUP BY kind", &[])? {
+        let (kind, n): (String, u64) = (row.get(0)?, row.get(1)?);
         let slot = match kind.as_str() {
             "question" => &mut counts.questions,
             "suggestions_shown" => &mut counts.suggestions_shown,
@@ -164,47 +198,56 @@ fn event_counts(conn: &Connection) -> rusqlite::Result<Counts> {
 /// Conversations handed off, by queue and first rule, most first; `rate` turns a count
 /// into its share of all conversations.
 fn handoff_groups(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     rate: impl Fn(u64) -> f64,
-) -> rusqlite::Result<Vec<HandoffGroup>> {
-    let mut stmt = conn.prepare(
+) -> Result<Vec<HandoffGroup>, StoreError> {
+    let rows = tx.query(
         "SELECT COALESCE(queue, 'unknown'), COALESCE(NULLIF(rule, ''), 'none'),
                 COUNT(DISTINCT conversation_id) AS n
            FROM events WHERE kind = 'handoff'
           GROUP BY 1, 2 ORDER BY n DESC, 1, 2",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| {
-        let count = r.get(2)?;
-        Ok(HandoffGroup {
-            queue: r.get(0)?,
-            rule: r.get(1)?,
-            count,
-            rate: rate(count),
+    rows.iter()
+        .map(|r| {
+            let count = r.get(2)?;
+            Ok(HandoffGroup {
+                queue: r.get(0)?,
+                rule: r.get(1)?,
+                count,
+                rate: rate(count),
+            })
         })
-    })?;
-    rows.collect()
+        .collect()
 }
 
 /// The [`TOP_GAPS`] questions asked most without a confident answer, grouped case- and
-/// space-insensitively and shown in their latest wording. One pass: with a single
-/// `MAX()`, SQLite takes the bare `text` from the row holding the maximum.
-fn knowledge_gaps(conn: &Connection) -> rusqlite::Result<Vec<Gap>> {
-    let mut stmt = conn.prepare(
-        "SELECT text, COUNT(*) AS n, MAX(at_ms) AS last
-           FROM events
-          WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
-          GROUP BY lower(trim(text))
-          ORDER BY n DESC, last DESC
-          LIMIT ?1",
+/// space-insensitively and shown in their latest wording (the first row of its group
+/// newest first: window functions, which both databases have).
+fn knowledge_gaps(tx: &mut Tx<'_>) -> Result<Vec<Gap>, StoreError> {
+    let rows = tx.query(
+        "SELECT text, n, last FROM (
+             SELECT text, COUNT(*) OVER question AS n, MAX(at_ms) OVER question AS last,
+                    ROW_NUMBER() OVER (PARTITION BY lower(trim(text))
+                                       ORDER BY at_ms DESC, id DESC) AS newest
+               FROM events
+              WHERE kind = 'unanswered' AND text IS NOT NULL AND trim(text) != ''
+             WINDOW question AS (PARTITION BY lower(trim(text)))
+         ) AS asked
+         WHERE newest = 1
+         ORDER BY n DESC, last DESC
+         LIMIT ?1",
+        args![TOP_GAPS],
     )?;
-    let rows = stmt.query_map([TOP_GAPS as i64], |r| {
-        Ok(Gap {
-            question: r.get(0)?,
-            count: r.get(1)?,
-            last_at_ms: r.get(2)?,
+    rows.iter()
+        .map(|r| {
+            Ok(Gap {
+                question: r.get(0)?,
+                count: r.get(1)?,
+                last_at_ms: r.get(2)?,
+            })
         })
-    })?;
-    rows.collect()
+        .collect()
 }
 
 /// `/inbox/insights` and `/api/insights`.
@@ -218,9 +261,8 @@ pub(super) fn routes() -> Router<AppState> {
 /// query running on.
 async fn load(store: Store, limits: Arc<Limits>) -> Result<Insights, ApiError> {
     let budget = limits.insights_time;
-    let deadline = Instant::now() + budget;
-    let watched = move || compute_watched(&store, move || Instant::now() > deadline);
-    blocking(watched, "could not compute insights")
+    let within = move || compute_within(&store, budget);
+    blocking(within, "could not compute insights")
         .await?
         .ok_or_else(|| {
             ApiError::new(

@@ -12,6 +12,7 @@ pub mod auth;
 mod body;
 mod columns;
 pub mod config_file;
+pub mod db;
 mod delivery_page;
 mod display;
 pub mod events;
@@ -33,6 +34,8 @@ pub mod server_kb;
 mod site;
 mod state;
 mod store;
+#[cfg(test)]
+mod test_stores;
 mod ticket_token;
 mod validate;
 mod verdict_page;

@@ -1,6 +1,6 @@
 //! Pages of the ticket list, newest first. A page is found by its key, not an offset:
 //! `?before=<cursor>` names the last ticket of the previous page (its receipt time and
-//! row id), and SQLite walks the `(received_at_ms, rowid)` index from there, so page
+//! sequence number), and the database walks the `(received_at_ms, seq)` index from there, so page
 //! 1,000 costs what page 1 does and no page loads more rows than it shows.
 
 use std::fmt;
@@ -21,12 +21,14 @@ pub const MAX_LIMIT: u32 = 200;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub received_at_ms: u64,
-    pub rowid: i64,
+    /// The ticket's `seq`: insertion order, unique (SQLite's rowid; PostgreSQL's
+    /// identity column).
+    pub seq: i64,
 }
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.received_at_ms, self.rowid)
+        write!(f, "{}-{}", self.received_at_ms, self.seq)
     }
 }
 
@@ -34,10 +36,10 @@ impl FromStr for Cursor {
     type Err = ();
 
     fn from_str(text: &str) -> Result<Self, ()> {
-        let (at, rowid) = text.split_once('-').ok_or(())?;
+        let (at, seq) = text.split_once('-').ok_or(())?;
         Ok(Self {
             received_at_ms: at.parse().map_err(|_| ())?,
-            rowid: rowid.parse().map_err(|_| ())?,
+            seq: seq.parse().map_err(|_| ())?,
         })
     }
 }

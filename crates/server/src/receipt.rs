@@ -5,12 +5,13 @@
 //! tickets show as unverified and unchecked, and take follow-ups without a token as
 //! before (their browsers were never given one).
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::Connection;
 
 use deflect_engine::model::Priority;
 use deflect_engine::ticket::Ticket;
 
 use super::columns;
+use super::db::{Table, Tx, args};
 use super::limits::caps;
 use super::relay::event::CREATED_KEY;
 use super::relay::outbox;
@@ -25,7 +26,7 @@ const ADDED_COLUMNS: [(&str, &str); 3] = [
     ("body_sha256", "TEXT"),
 ];
 
-const TOKENS_SCHEMA: &str = "
+const TOKENS_SQLITE: &str = "
 CREATE TABLE IF NOT EXISTS ticket_tokens (
     token_hash     TEXT PRIMARY KEY NOT NULL,
     ticket_id      TEXT NOT NULL REFERENCES tickets (id),
@@ -39,12 +40,24 @@ CREATE INDEX IF NOT EXISTS ticket_tokens_ticket ON ticket_tokens (ticket_id);
 /// browser; a client replaying one body forever gets no more.
 const MAX_TOKENS_PER_TICKET: u32 = 8;
 
+/// The verdict columns and the token table; PostgreSQL's `tickets` has the columns
+/// from the start.
+pub(super) const TABLE: Table = Table {
+    sqlite: ensure_sqlite,
+    postgres: "
+CREATE TABLE IF NOT EXISTS ticket_tokens (
+    token_hash     TEXT PRIMARY KEY NOT NULL,
+    ticket_id      TEXT NOT NULL REFERENCES tickets (id),
+    created_at_ms  BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ticket_tokens_ticket ON ticket_tokens (ticket_id);
+",
+};
+
 /// Adds the verdict columns and the token table to a database that lacks them.
-pub(super) fn ensure_schema(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    columns::add_missing(&tx, "tickets", &ADDED_COLUMNS)?;
-    tx.execute_batch(TOKENS_SCHEMA)?;
-    tx.commit()?;
+fn ensure_sqlite(conn: &Connection) -> Result<(), StoreError> {
+    columns::add_missing(conn, "tickets", &ADDED_COLUMNS)?;
+    conn.execute_batch(TOKENS_SQLITE)?;
     Ok(())
 }
 
@@ -94,102 +107,104 @@ impl Store {
             .transpose()
             .map_err(StoreError::Encode)?;
         let body_sha = ticket_token::body_hash(arrival.body);
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        let (deliveries, first_body): (u64, Option<String>) = tx.query_row(
-            "INSERT INTO tickets
+        let received = self.write(|tx| -> Result<_, StoreError> {
+            let row = tx.query_one(
+                "INSERT INTO tickets
                  (id, received_at_ms, queue, priority, reason, customer_email, json, deliveries,
                   customer_verified, server_check_json, body_sha256)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10)
-             ON CONFLICT (id) DO UPDATE SET deliveries = deliveries + 1
+             ON CONFLICT (id) DO UPDATE SET deliveries = tickets.deliveries + 1
              RETURNING deliveries, body_sha256",
-            params![
-                ticket.id,
-                now_ms(),
-                queue,
-                priority_name(priority),
-                ticket.reason,
-                ticket.customer.email,
-                stored_json,
-                arrival.assessment.customer_verified,
-                check_json,
-                body_sha,
-            ],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
-        let inserted = if deliveries == 1 {
-            Inserted::Created
-        } else {
-            Inserted::Duplicate
-        };
-        let same_body = first_body.as_deref() == Some(body_sha.as_str());
-        if inserted == Inserted::Created {
-            let has_contact = ticket
-                .customer
-                .email
-                .as_deref()
-                .is_some_and(|e| !e.trim().is_empty());
-            let destinations = self.relay_destinations();
-            outbox::enqueue(&tx, &ticket.id, CREATED_KEY, destinations, has_contact)?;
-        }
-        let token = match inserted {
-            Inserted::Created => Some(add_token(&tx, &ticket.id)?),
-            Inserted::Duplicate
-                if same_body && token_count(&tx, &ticket.id)? < MAX_TOKENS_PER_TICKET =>
-            {
-                Some(add_token(&tx, &ticket.id)?)
+                args![
+                    ticket.id,
+                    now_ms(),
+                    queue,
+                    priority_name(priority),
+                    ticket.reason,
+                    ticket.customer.email,
+                    stored_json,
+                    arrival.assessment.customer_verified,
+                    check_json,
+                    body_sha,
+                ],
+            )?;
+            let deliveries: u64 = row.get(0)?;
+            let first_body: Option<String> = row.get(1)?;
+            let inserted = if deliveries == 1 {
+                Inserted::Created
+            } else {
+                Inserted::Duplicate
+            };
+            let same_body = first_body.as_deref() == Some(body_sha.as_str());
+            if inserted == Inserted::Created {
+                let has_contact = ticket
+                    .customer
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| !e.trim().is_empty());
+                let destinations = self.relay_destinations();
+                outbox::enqueue(tx, &ticket.id, CREATED_KEY, destinations, has_contact)?;
             }
-            Inserted::Duplicate => None,
-        };
-        tx.commit()?;
-        if inserted == Inserted::Created {
+            let token = match inserted {
+                Inserted::Created => Some(add_token(tx, &ticket.id)?),
+                Inserted::Duplicate
+                    if same_body && token_count(tx, &ticket.id)? < MAX_TOKENS_PER_TICKET =>
+                {
+                    Some(add_token(tx, &ticket.id)?)
+                }
+                Inserted::Duplicate => None,
+            };
+            Ok(Received { inserted, token })
+        })?;
+        if received.inserted == Inserted::Created {
             self.wake_relay();
         }
-        Ok(Received { inserted, token })
+        Ok(received)
     }
 
     /// Whether `token` may add to ticket `id`; `None` when no such ticket is stored.
     /// A ticket stored by a `deflect serve` from before tokens (no body hash, no token)
     /// is open as it was then: its browser was never given a token to send.
     pub fn token_opens(&self, id: &str, token: &str) -> Result<Option<bool>, StoreError> {
-        let conn = self.lock();
-        let body_hash: Option<Option<String>> = conn
-            .query_row(
-                "SELECT body_sha256 FROM tickets WHERE id = ?1",
-                [id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let Some(body_hash) = body_hash else {
-            return Ok(None);
-        };
-        let hashes = conn
-            .prepare_cached("SELECT token_hash FROM ticket_tokens WHERE ticket_id = ?1")?
-            .query_map([id], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let from_before_tokens = body_hash.is_none() && hashes.is_empty();
-        Ok(Some(
-            from_before_tokens || ticket_token::matches(&hashes, token),
-        ))
+        self.read(|tx| {
+            let Some(row) =
+                tx.query_opt("SELECT body_sha256 FROM tickets WHERE id = ?1", args![id])?
+            else {
+                return Ok(None);
+            };
+            let body_hash: Option<String> = row.get(0)?;
+            let hashes = tx
+                .query(
+                    "SELECT token_hash FROM ticket_tokens WHERE ticket_id = ?1",
+                    args![id],
+                )?
+                .iter()
+                .map(|row| row.get::<String>(0))
+                .collect::<Result<Vec<_>, _>>()?;
+            let from_before_tokens = body_hash.is_none() && hashes.is_empty();
+            Ok(Some(
+                from_before_tokens || ticket_token::matches(&hashes, token),
+            ))
+        })
     }
 }
 
 /// A new token for ticket `id`: its hash is stored, the token itself returned once.
-fn add_token(conn: &Connection, id: &str) -> Result<String, StoreError> {
+fn add_token(tx: &mut Tx<'_>, id: &str) -> Result<String, StoreError> {
     let token = ticket_token::new_token();
-    conn.execute(
+    tx.execute(
         "INSERT INTO ticket_tokens (token_hash, ticket_id, created_at_ms) VALUES (?1, ?2, ?3)",
-        params![ticket_token::hash(&token), id, now_ms()],
+        args![ticket_token::hash(&token), id, now_ms()],
     )?;
     Ok(token)
 }
 
-fn token_count(conn: &Connection, id: &str) -> Result<u32, StoreError> {
-    Ok(conn.query_row(
+fn token_count(tx: &mut Tx<'_>, id: &str) -> Result<u32, StoreError> {
+    tx.query_one(
         "SELECT COUNT(*) FROM ticket_tokens WHERE ticket_id = ?1",
-        [id],
-        |row| row.get(0),
-    )?)
+        args![id],
+    )?
+    .get(0)
 }
 
 /// The verdict columns of a row: whether the customer was verified, and the check.

@@ -1,32 +1,63 @@
-//! Durable, idempotent ticket storage in one SQLite file.
+//! Durable, idempotent ticket storage in one SQLite file, or in PostgreSQL when several
+//! inboxes share one database (see `db`).
 //!
 //! The widget may deliver the same ticket more than once (retries, `sendBeacon` on page
 //! unload), so the ticket id is the primary key and a repeat only bumps a delivery
-//! counter. Every write is a single autocommitted statement on a WAL database with
-//! `synchronous=FULL`: once [`Store::insert`] returns, the ticket survives a crash or
+//! counter. Every write is one transaction, on a WAL database with `synchronous=FULL`
+//! or on PostgreSQL: once [`Store::insert`] returns, the ticket survives a crash or
 //! power loss, which is what lets the HTTP layer acknowledge it.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params};
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use deflect_engine::ticket::{Contact, FollowUp, Ticket};
 
+use super::db::{Database, Dialect, Row, Table, Tx, args};
 use super::limits::{CapExceeded, TicketCaps};
 use super::paging::{Cursor, PageRequest, TicketPage};
 use super::receipt::Arrival;
 use super::relay::outbox::{self, DeliveryState};
 use super::server_check::{Assessment, ServerCheck};
-use super::{attachments, auth, events, follow_ups, receipt};
+use super::{attachments, auth, columns, events, follow_ups, receipt};
 
 /// Everything that can go wrong talking to the ticket database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("ticket database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused a statement or the connection broke.
+    #[error("ticket database error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// `--database` looked like a PostgreSQL URL but is not one (the URL is not
+    /// repeated: it may hold a password).
+    #[error("invalid PostgreSQL URL: {0}")]
+    BadUrl(String),
+    /// PostgreSQL could not be reached or refused the login.
+    #[error("could not connect to PostgreSQL at {target}: {source}")]
+    Connect {
+        target: String,
+        source: postgres::Error,
+    },
+    /// No pooled connection could be had in time (the database went away).
+    #[error("no connection to PostgreSQL at {target}: {message}")]
+    Pool { target: String, message: String },
+    /// A column holds another type than the code reads it as (a schema mismatch).
+    #[error("database column {index} holds {found}, read as {expected}")]
+    Column {
+        index: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// A query that always selects a row selected none.
+    #[error("query selected no row: {0}")]
+    NoRow(String),
+    /// A PostgreSQL-only operation was asked of a SQLite store.
+    #[error("this operation needs a PostgreSQL store")]
+    NotPostgres,
     /// WAL is what makes concurrent readers and crash-safe appends cheap; refuse to run
     /// without it rather than silently lose the durability guarantee.
     #[error("ticket database refused WAL journal mode (got {0:?})")]
@@ -129,15 +160,12 @@ fn reply_to(ticket: &Ticket, follow_ups: &[FollowUp]) -> Option<Contact> {
 
 /// Handle to the ticket database; cheap to clone and share between tokio tasks.
 ///
-/// One connection behind a mutex keeps the reference receiver simple: SQLite
-/// serializes writers anyway, and tickets arrive at human rates. The methods block, so
-/// async callers should run them in `tokio::task::spawn_blocking`.
+/// The methods block (SQLite's one connection behind a mutex, or a pooled PostgreSQL
+/// connection), so async callers should run them in `tokio::task::spawn_blocking`.
 #[derive(Debug, Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
-    /// The database file, for readers that must not wait for the writer's lock.
-    path: Arc<PathBuf>,
-    /// What one ticket may hold; every write checks it under the lock.
+    db: Database,
+    /// What one ticket may hold; every write checks it in its transaction.
     caps: TicketCaps,
     /// The relay's destinations: each new ticket and follow-up is queued for them in
     /// the transaction that stores it (`relay::outbox`).
@@ -146,6 +174,38 @@ pub struct Store {
     /// next poll.
     relay_wake: Arc<tokio::sync::Notify>,
 }
+
+/// Every table the store keeps, in creation order (later ones refer to `tickets`).
+const TABLES: &[Table] = &[
+    TICKETS,
+    receipt::TABLE,
+    follow_ups::TABLE,
+    attachments::TABLE,
+    auth::TABLE,
+    events::TABLE,
+    outbox::TABLE,
+];
+
+const TICKETS: Table = Table {
+    sqlite: tickets_sqlite,
+    postgres: "
+CREATE TABLE IF NOT EXISTS tickets (
+    id                TEXT PRIMARY KEY NOT NULL,
+    seq               BIGINT GENERATED ALWAYS AS IDENTITY,
+    received_at_ms    BIGINT NOT NULL,
+    queue             TEXT NOT NULL,
+    priority          TEXT NOT NULL,
+    reason            TEXT NOT NULL,
+    customer_email    TEXT,
+    json              TEXT NOT NULL,
+    deliveries        BIGINT NOT NULL DEFAULT 1,
+    customer_verified BOOLEAN,
+    server_check_json TEXT,
+    body_sha256       TEXT
+);
+CREATE INDEX IF NOT EXISTS tickets_received_seq ON tickets (received_at_ms, seq);
+",
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS tickets (
@@ -158,23 +218,45 @@ CREATE TABLE IF NOT EXISTS tickets (
     json           TEXT NOT NULL,
     deliveries     INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX IF NOT EXISTS tickets_received ON tickets (received_at_ms);
 ";
 
-/// Columns read back by [`Store::list`] and [`Store::get`], in `from_row` order.
-const SELECT: &str = "SELECT id, json, received_at_ms, deliveries, customer_verified,
-                      server_check_json, rowid FROM tickets";
+/// Pages are ordered by `seq`, a column both databases have. SQLite's is the rowid,
+/// copied by a trigger (an added column cannot alias it), and filled in for the rows of
+/// a database written before it; the index pages walk replaces the rowid one.
+const SEQ_SQLITE: &str = "
+UPDATE tickets SET seq = rowid WHERE seq IS NULL;
+CREATE TRIGGER IF NOT EXISTS tickets_seq AFTER INSERT ON tickets WHEN NEW.seq IS NULL
+BEGIN
+    UPDATE tickets SET seq = NEW.rowid WHERE rowid = NEW.rowid;
+END;
+DROP INDEX IF EXISTS tickets_received;
+CREATE INDEX IF NOT EXISTS tickets_received_seq ON tickets (received_at_ms, seq);
+";
 
-/// Newest first, ties by insertion order: the order of the `tickets_received` index
-/// (which holds the rowid too), so a page is a walk along it.
-const NEWEST_FIRST: &str = "ORDER BY received_at_ms DESC, rowid DESC LIMIT ?3";
+fn tickets_sqlite(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(SCHEMA)?;
+    columns::add_missing(conn, "tickets", &[("seq", "INTEGER")])?;
+    conn.execute_batch(SEQ_SQLITE)?;
+    Ok(())
+}
+
+/// Columns read back by [`Store::list`] and [`Store::get`], in `RawRow::read` order.
+const SELECT: &str = "SELECT id, json, received_at_ms, deliveries, customer_verified,
+                      server_check_json, seq FROM tickets";
+
+/// Newest first, ties by insertion order: the order of the `tickets_received_seq`
+/// index, so a page is a walk along it.
+const NEWEST_FIRST: &str = "ORDER BY received_at_ms DESC, seq DESC";
+
+/// The scheme prefixes that make [`Store::open_url`] use PostgreSQL.
+const POSTGRES_SCHEMES: [&str; 2] = ["postgres://", "postgresql://"];
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` in WAL mode with
+    /// Opens (creating if needed) the SQLite database at `path` in WAL mode with
     /// `synchronous=FULL`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
-        let mut conn = Connection::open(path)?;
+        let conn = Connection::open(path)?;
         // Another process (e.g. `sqlite3` inspecting the file) may hold a lock briefly.
         conn.busy_timeout(Duration::from_secs(5))?;
         let mode: String =
@@ -185,20 +267,43 @@ impl Store {
         // In WAL mode NORMAL may lose the last commits on power loss; FULL syncs the
         // WAL on every commit, so an acknowledged ticket is on disk.
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA)?;
-        follow_ups::ensure_schema(&mut conn)?;
-        attachments::ensure_schema(&conn)?;
-        receipt::ensure_schema(&mut conn)?;
-        auth::ensure_schema(&conn)?;
-        events::ensure_schema(&conn)?;
-        outbox::ensure_schema(&conn)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-            path: Arc::new(path.to_owned()),
+        Ok(Self::on(Database::sqlite(conn, path, TABLES)?))
+    }
+
+    /// Opens the PostgreSQL database at `url` (`postgres://user@host:port/db`, any
+    /// form libpq takes), creating the tables if needed; safe when several inboxes
+    /// start at once on one database. Connections are not encrypted (no TLS): run it
+    /// on the same host or a private network.
+    pub fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        Ok(Self::on(Database::postgres(url, TABLES)?))
+    }
+
+    /// PostgreSQL when `location` is a `postgres://` or `postgresql://` URL, else the
+    /// SQLite file at that path.
+    pub fn open_url(location: &str) -> Result<Self, StoreError> {
+        if Self::is_postgres_url(location) {
+            Self::open_postgres(location)
+        } else {
+            Self::open(location)
+        }
+    }
+
+    /// Whether [`Store::open_url`] would take `location` for a PostgreSQL URL.
+    pub fn is_postgres_url(location: &str) -> bool {
+        POSTGRES_SCHEMES.iter().any(|scheme| {
+            location
+                .get(..scheme.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        })
+    }
+
+    fn on(db: Database) -> Self {
+        Self {
+            db,
             caps: TicketCaps::default(),
             relay_destinations: Arc::from([]),
             relay_wake: Arc::default(),
-        })
+        }
     }
 
     /// The same database with other caps on what one ticket may hold.
@@ -236,15 +341,48 @@ impl Store {
         }
     }
 
-    /// A read-only connection of its own: WAL lets it read beside the writer, so a long
-    /// report never holds up a ticket (nor waits for one).
-    pub(super) fn reader(&self) -> Result<Connection, StoreError> {
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// Runs `f` with a connection for reads: no transaction on SQLite (the one
+    /// connection is locked meanwhile), autocommit on a pooled PostgreSQL connection.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.db.read(f)
+    }
+
+    /// Runs `f` in a write transaction, committed when it returns `Ok` and rolled back
+    /// when it returns `Err` (or panics). On SQLite it is `BEGIN IMMEDIATE`: the only
+    /// writer, so checks and writes inside it cannot race; on PostgreSQL use
+    /// [`Tx::serialize_on`] or row locks where instances could.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.db.write(f)
+    }
+
+    pub(crate) fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// A read-only SQLite connection of its own: WAL lets it read beside the writer,
+    /// so a long report never holds up a ticket (nor waits for one). `None` on
+    /// PostgreSQL, where every connection reads beside the writers.
+    pub(super) fn reader(&self) -> Result<Option<Connection>, StoreError> {
+        let Some(path) = self.db.sqlite_path() else {
+            return Ok(None);
+        };
         let conn = Connection::open_with_flags(
-            self.path.as_path(),
+            path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        Ok(conn)
+        Ok(Some(conn))
     }
 
     /// Stores `ticket` unless its id is already known, in which case it counts another
@@ -269,73 +407,76 @@ impl Store {
     /// One page of tickets, newest first (ties broken by insertion order); reads only
     /// that page's rows and follow-ups.
     pub fn list(&self, page: PageRequest) -> Result<TicketPage, StoreError> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(&page_query(page.before.is_some()))?;
-        let (at, rowid) = page.before.map(|c| (c.received_at_ms, c.rowid)).unzip();
-        // One more than the page, to know whether another follows.
-        let mut rows = stmt
-            .query_map(params![at, rowid, page.limit + 1], RawRow::read)?
-            .collect::<Result<Vec<_>, _>>()?;
-        let more = rows.len() > page.limit as usize;
-        rows.truncate(page.limit as usize);
-        let next = more.then(|| rows.last().map(RawRow::cursor)).flatten();
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        let mut follow_ups = follow_ups::by_ticket(&conn, &ids)?;
-        let mut relayed = outbox::by_ticket(&conn, &ids)?;
-        let tickets = rows
-            .into_iter()
-            .map(|row| {
-                let own = follow_ups.remove(&row.id).unwrap_or_default();
-                let deliveries = relayed.remove(&row.id).unwrap_or_default();
-                row.parse(own, deliveries)
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(TicketPage { tickets, next })
+        self.read(|tx| {
+            // One more than the page, to know whether another follows.
+            let rows = match page.before {
+                Some(c) => tx.query(
+                    &page_query(true),
+                    args![c.received_at_ms, c.seq, page.limit + 1],
+                )?,
+                None => tx.query(&page_query(false), args![page.limit + 1])?,
+            };
+            let mut rows = rows
+                .iter()
+                .map(RawRow::read)
+                .collect::<Result<Vec<_>, _>>()?;
+            let more = rows.len() > page.limit as usize;
+            rows.truncate(page.limit as usize);
+            let next = more.then(|| rows.last().map(RawRow::cursor)).flatten();
+            let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let mut follow_ups = follow_ups::by_ticket(tx, &ids)?;
+            let mut relayed = outbox::by_ticket(tx, &ids)?;
+            let tickets = rows
+                .into_iter()
+                .map(|row| {
+                    let own = follow_ups.remove(&row.id).unwrap_or_default();
+                    let deliveries = relayed.remove(&row.id).unwrap_or_default();
+                    row.parse(own, deliveries)
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(TicketPage { tickets, next })
+        })
     }
 
     /// The ticket with this id, if stored.
     pub fn get(&self, id: &str) -> Result<Option<StoredTicket>, StoreError> {
-        let conn = self.lock();
-        conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], RawRow::read)
-            .optional()?
-            .map(|row| {
-                let own = follow_ups::by_ticket(&conn, &[id])?
-                    .remove(id)
-                    .unwrap_or_default();
-                let deliveries = outbox::by_ticket(&conn, &[id])?
-                    .remove(id)
-                    .unwrap_or_default();
-                row.parse(own, deliveries)
-            })
-            .transpose()
+        self.read(|tx| {
+            let Some(row) = tx.query_opt(&format!("{SELECT} WHERE id = ?1"), args![id])? else {
+                return Ok(None);
+            };
+            let own = follow_ups::by_ticket(tx, &[id])?
+                .remove(id)
+                .unwrap_or_default();
+            let deliveries = outbox::by_ticket(tx, &[id])?.remove(id).unwrap_or_default();
+            RawRow::read(&row)?.parse(own, deliveries).map(Some)
+        })
     }
 
     /// Number of distinct tickets stored.
     pub fn count(&self) -> Result<u64, StoreError> {
-        Ok(self
-            .lock()
-            .query_row("SELECT COUNT(*) FROM tickets", [], |row| row.get(0))?)
+        self.read(|tx| tx.query_one("SELECT COUNT(*) FROM tickets", &[])?.get(0))
     }
 
-    /// A panic while holding the lock cannot leave a half-written ticket (each write is
-    /// one autocommitted statement), so a poisoned lock is safe to keep using.
-    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The SQLite connection itself, for tests of SQLite's query plans.
+    #[cfg(test)]
+    pub(super) fn sqlite_lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        match &self.db {
+            Database::Sqlite { conn, .. } => super::db::lock(conn),
+            Database::Postgres { .. } => panic!("not a SQLite store"),
+        }
     }
 }
 
-/// The query of one page: `?1`, `?2` the cursor (both NULL for the first page), `?3`
-/// how many rows.
+/// The query of one page: after the cursor `?1`, `?2` with `?3` rows, or the first
+/// page with `?1` rows.
 fn page_query(after_cursor: bool) -> String {
-    let filter = match after_cursor {
-        true => "WHERE (received_at_ms, rowid) < (?1, ?2)",
-        false => "WHERE ?1 IS NULL AND ?2 IS NULL",
-    };
-    format!("{SELECT} {filter} {NEWEST_FIRST}")
+    match after_cursor {
+        true => format!("{SELECT} WHERE (received_at_ms, seq) < (?1, ?2) {NEWEST_FIRST} LIMIT ?3"),
+        false => format!("{SELECT} {NEWEST_FIRST} LIMIT ?1"),
+    }
 }
 
-/// A row as read from SQLite, before its JSON is parsed (parsing errors are ours, not
-/// rusqlite's, so they are reported outside the row callback).
+/// A ticket row as read, before its JSON is parsed.
 struct RawRow {
     id: String,
     json: String,
@@ -343,11 +484,11 @@ struct RawRow {
     deliveries: u64,
     customer_verified: Option<bool>,
     server_check: Option<String>,
-    rowid: i64,
+    seq: i64,
 }
 
 impl RawRow {
-    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+    fn read(row: &Row) -> Result<Self, StoreError> {
         Ok(Self {
             id: row.get(0)?,
             json: row.get(1)?,
@@ -355,14 +496,14 @@ impl RawRow {
             deliveries: row.get(3)?,
             customer_verified: row.get(4)?,
             server_check: row.get(5)?,
-            rowid: row.get(6)?,
+            seq: row.get(6)?,
         })
     }
 
     fn cursor(&self) -> Cursor {
         Cursor {
             received_at_ms: self.received_at_ms,
-            rowid: self.rowid,
+            seq: self.seq,
         }
     }
 
@@ -397,24 +538,27 @@ pub(super) fn now_ms() -> u64 {
 mod tests {
     use super::*;
 
-    /// A page is a walk along the `(received_at_ms, rowid)` index that stops after the
+    /// A page is a walk along the `(received_at_ms, seq)` index that stops after the
     /// page, never a scan and sort of every ticket.
     #[test]
     fn a_page_walks_the_received_index() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("db.sqlite")).unwrap();
-        let conn = store.lock();
+        let conn = store.sqlite_lock();
         for after_cursor in [false, true] {
             let sql = format!("EXPLAIN QUERY PLAN {}", page_query(after_cursor));
             let mut stmt = conn.prepare(&sql).unwrap();
             let plan: Vec<String> = stmt
-                .query_map(params![1, 1, 50], |row| row.get(3))
+                .query_map(
+                    rusqlite::params_from_iter(vec![1; stmt.parameter_count()]),
+                    |row| row.get(3),
+                )
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
             assert!(
                 plan.iter()
-                    .any(|step| step.contains("INDEX tickets_received")),
+                    .any(|step| step.contains("INDEX tickets_received_seq")),
                 "{plan:?}"
             );
             assert!(
@@ -422,5 +566,61 @@ mod tests {
                 "{plan:?}"
             );
         }
+    }
+
+    /// A database written before `seq` existed gains it (its rows numbered as their
+    /// rowids, so old cursors still point where they did) and pages as before, with
+    /// tickets stored since after them.
+    #[test]
+    fn an_older_database_gains_seq_and_pages_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(SCHEMA).unwrap();
+            for (n, id) in ["old-0001", "old-0002", "old-0003"].into_iter().enumerate() {
+                let json = serde_json::to_string(&Ticket::example(id)).unwrap();
+                old.execute(
+                    "INSERT INTO tickets (id, received_at_ms, queue, priority, reason, json)
+                     VALUES (?1, ?2, 'general', 'normal', 'asked', ?3)",
+                    rusqlite::params![id, 1000 + n as i64, json],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        let new = Ticket::example("new-0001");
+        store
+            .insert(&new, &serde_json::to_string(&new).unwrap())
+            .unwrap();
+        let first = store
+            .list(PageRequest {
+                limit: 2,
+                before: None,
+            })
+            .unwrap();
+        let next = first.next.expect("a second page");
+        assert_eq!((next.received_at_ms, next.seq), (1002, 3));
+        let second = store
+            .list(PageRequest {
+                limit: 2,
+                before: Some(next),
+            })
+            .unwrap();
+        let ids: Vec<String> = [first.tickets, second.tickets]
+            .concat()
+            .into_iter()
+            .map(|t| t.ticket.id)
+            .collect();
+        assert_eq!(ids, ["new-0001", "old-0003", "old-0002", "old-0001"]);
+        let seqs: Vec<i64> = store
+            .sqlite_lock()
+            .prepare("SELECT seq FROM tickets ORDER BY rowid")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(seqs, [1, 2, 3, 4]);
     }
 }

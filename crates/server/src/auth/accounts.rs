@@ -2,10 +2,10 @@
 //! display name, and the argon2id hash of the password. Managed from the terminal
 //! (`deflect agent add|list|remove`), never over HTTP.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{AuthError, password};
+use crate::db::args;
 use crate::store::{Store, StoreError, now_ms};
 
 /// An agent as `deflect agent list` shows it (never with the hash).
@@ -36,11 +36,13 @@ impl Store {
         let phc = password::hash(password)?;
         let name = name.map(str::trim).filter(|n| !n.is_empty());
         let created_at_ms = now_ms();
-        let added = self.lock().execute(
-            "INSERT INTO agents (email, name, password_hash, created_at_ms)
+        let added = self.write(|tx| {
+            tx.execute(
+                "INSERT INTO agents (email, name, password_hash, created_at_ms)
              VALUES (?1, ?2, ?3, ?4) ON CONFLICT (email) DO NOTHING",
-            params![email, name, phc, created_at_ms],
-        )?;
+                args![email, name, phc, created_at_ms],
+            )
+        })?;
         if added == 0 {
             return Err(AuthError::AgentExists(email));
         }
@@ -53,29 +55,33 @@ impl Store {
 
     /// Every agent, oldest first.
     pub fn agents(&self) -> Result<Vec<AgentAccount>, AuthError> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare("SELECT email, name, created_at_ms FROM agents ORDER BY id")?;
-        let rows = stmt.query_map([], |row| {
-            Ok(AgentAccount {
-                email: row.get(0)?,
-                name: row.get(1)?,
-                created_at_ms: row.get(2)?,
+        self.read(|tx| {
+            tx.query(
+                "SELECT email, name, created_at_ms FROM agents ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(AgentAccount {
+                    email: row.get(0)?,
+                    name: row.get(1)?,
+                    created_at_ms: row.get(2)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
+        })
     }
 
     /// Removes an agent and ends their sessions at once.
     pub fn remove_agent(&self, email: &str) -> Result<(), AuthError> {
         let email = normalize_email(email)?;
-        let conn = self.lock();
-        let tx = conn.unchecked_transaction()?;
-        tx.execute(
-            "DELETE FROM agent_sessions WHERE agent_id IN (SELECT id FROM agents WHERE email = ?1)",
-            [&email],
-        )?;
-        let removed = tx.execute("DELETE FROM agents WHERE email = ?1", [&email])?;
-        tx.commit()?;
+        let removed = self.write(|tx| {
+            tx.execute(
+                "DELETE FROM agent_sessions WHERE agent_id IN (SELECT id FROM agents WHERE email = ?1)",
+                args![email],
+            )?;
+            tx.execute("DELETE FROM agents WHERE email = ?1", args![email])
+        })?;
         match removed {
             0 => Err(AuthError::NoSuchAgent(email)),
             _ => Ok(()),
@@ -90,15 +96,15 @@ impl Store {
         password: &str,
     ) -> Result<Option<SignedIn>, StoreError> {
         let email = normalize_email(email).unwrap_or_default();
-        let found: Option<(i64, String)> = self
-            .lock()
-            .query_row(
+        let found: Option<(i64, String)> = self.read(|tx| {
+            tx.query_opt(
                 "SELECT id, password_hash FROM agents WHERE email = ?1",
-                [&email],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        // The lock is released before hashing: argon2 takes tens of milliseconds.
+                args![email],
+            )?
+            .map(|row| Ok::<_, StoreError>((row.get(0)?, row.get(1)?)))
+            .transpose()
+        })?;
+        // The connection is released before hashing: argon2 takes tens of milliseconds.
         let stored = found.as_ref().map(|(_, phc)| phc.as_str());
         Ok(match (password::verify(password, stored), found) {
             (true, Some((agent_id, _))) => Some(SignedIn { agent_id, email }),
@@ -139,47 +145,47 @@ mod tests {
 
     #[test]
     fn agents_are_added_listed_checked_and_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
-        store
-            .add_agent("Ann@Shop.example", Some("Ann"), "a long passphrase")
-            .unwrap();
-        assert!(matches!(
-            store.add_agent("ann@shop.example", None, "another long one"),
-            Err(AuthError::AgentExists(_))
-        ));
-        assert!(matches!(
-            store.add_agent("bob@shop.example", None, "short"),
-            Err(AuthError::ShortPassword)
-        ));
-        let listed = store.agents().unwrap();
-        assert_eq!(listed.len(), 1);
-        assert_eq!(listed[0].email, "ann@shop.example");
-        assert_eq!(listed[0].name.as_deref(), Some("Ann"));
-        let ok = store
-            .check_password("ANN@shop.example", "a long passphrase")
-            .unwrap();
-        assert_eq!(ok.map(|s| s.email).as_deref(), Some("ann@shop.example"));
-        assert_eq!(
-            store.check_password("ann@shop.example", "wrong").unwrap(),
-            None
-        );
-        assert_eq!(
+        crate::test_stores::on_both(|store| {
             store
-                .check_password("nobody@x", "a long passphrase")
-                .unwrap(),
-            None
-        );
-        store.remove_agent("ann@shop.example").unwrap();
-        assert!(matches!(
-            store.remove_agent("ann@shop.example"),
-            Err(AuthError::NoSuchAgent(_))
-        ));
-        assert_eq!(
-            store
-                .check_password("ann@shop.example", "a long passphrase")
-                .unwrap(),
-            None
-        );
+                .add_agent("Ann@Shop.example", Some("Ann"), "a long passphrase")
+                .unwrap();
+            assert!(matches!(
+                store.add_agent("ann@shop.example", None, "another long one"),
+                Err(AuthError::AgentExists(_))
+            ));
+            assert!(matches!(
+                store.add_agent("bob@shop.example", None, "short"),
+                Err(AuthError::ShortPassword)
+            ));
+            let listed = store.agents().unwrap();
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0].email, "ann@shop.example");
+            assert_eq!(listed[0].name.as_deref(), Some("Ann"));
+            let ok = store
+                .check_password("ANN@shop.example", "a long passphrase")
+                .unwrap();
+            assert_eq!(ok.map(|s| s.email).as_deref(), Some("ann@shop.example"));
+            assert_eq!(
+                store.check_password("ann@shop.example", "wrong").unwrap(),
+                None
+            );
+            assert_eq!(
+                store
+                    .check_password("nobody@x", "a long passphrase")
+                    .unwrap(),
+                None
+            );
+            store.remove_agent("ann@shop.example").unwrap();
+            assert!(matches!(
+                store.remove_agent("ann@shop.example"),
+                Err(AuthError::NoSuchAgent(_))
+            ));
+            assert_eq!(
+                store
+                    .check_password("ann@shop.example", "a long passphrase")
+                    .unwrap(),
+                None
+            );
+        });
     }
 }

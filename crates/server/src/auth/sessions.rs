@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
-
 use super::{AuthError, SignedIn, secret};
+use crate::db::args;
 use crate::store::{Store, StoreError, now_ms};
 
 /// How long a login lasts; an agent logs in again after a working day.
@@ -28,22 +27,23 @@ impl Store {
     /// are deleted on the way.
     pub(crate) fn start_session(&self, token: &str, agent: &SignedIn) -> Result<(), StoreError> {
         let now = now_ms();
-        let conn = self.lock();
-        conn.execute(
-            "DELETE FROM agent_sessions WHERE expires_at_ms <= ?1",
-            [now],
-        )?;
-        conn.execute(
-            "INSERT INTO agent_sessions (token_hash, agent_id, created_at_ms, expires_at_ms)
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM agent_sessions WHERE expires_at_ms <= ?1",
+                args![now],
+            )?;
+            tx.execute(
+                "INSERT INTO agent_sessions (token_hash, agent_id, created_at_ms, expires_at_ms)
              VALUES (?1, ?2, ?3, ?4)",
-            params![
-                secret::digest(token),
-                agent.agent_id,
-                now,
-                now.saturating_add(lifetime_ms())
-            ],
-        )?;
-        Ok(())
+                args![
+                    secret::digest(token),
+                    agent.agent_id,
+                    now,
+                    now.saturating_add(lifetime_ms())
+                ],
+            )?;
+            Ok(())
+        })
     }
 
     /// The agent whose live session `token` is.
@@ -51,29 +51,31 @@ impl Store {
         if !token.starts_with(PREFIX) {
             return Ok(None);
         }
-        Ok(self
-            .lock()
-            .query_row(
+        self.read(|tx| {
+            tx.query_opt(
                 "SELECT agents.id, agents.email FROM agent_sessions
                  JOIN agents ON agents.id = agent_sessions.agent_id
                  WHERE token_hash = ?1 AND expires_at_ms > ?2",
-                params![secret::digest(token), now_ms()],
-                |row| {
-                    Ok(SignedIn {
-                        agent_id: row.get(0)?,
-                        email: row.get(1)?,
-                    })
-                },
-            )
-            .optional()?)
+                args![secret::digest(token), now_ms()],
+            )?
+            .map(|row| {
+                Ok(SignedIn {
+                    agent_id: row.get(0)?,
+                    email: row.get(1)?,
+                })
+            })
+            .transpose()
+        })
     }
 
     /// Ends the session `token` is; it is refused from now on.
     pub(crate) fn end_session(&self, token: &str) -> Result<(), StoreError> {
-        self.lock().execute(
-            "DELETE FROM agent_sessions WHERE token_hash = ?1",
-            [secret::digest(token)],
-        )?;
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM agent_sessions WHERE token_hash = ?1",
+                args![secret::digest(token)],
+            )
+        })?;
         Ok(())
     }
 }
@@ -81,11 +83,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_stores::on_both;
 
-    /// A store with one agent, signed in: the store (with its folder) and the session.
-    fn signed_in() -> (tempfile::TempDir, Store, SignedIn, String) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
+    /// One agent of `store`, signed in: who, and the session.
+    fn signed_in(store: &Store) -> (SignedIn, String) {
         store
             .add_agent("ann@shop.example", None, "a long passphrase")
             .unwrap();
@@ -95,24 +96,27 @@ mod tests {
             .unwrap();
         let token = new_session_token().unwrap();
         store.start_session(&token, &ann).unwrap();
-        (dir, store, ann, token)
+        (ann, token)
     }
 
     #[test]
     fn sessions_start_resolve_and_end() {
-        let (_dir, store, ann, token) = signed_in();
-        assert_eq!(store.session_agent(&token).unwrap(), Some(ann));
-        store.end_session(&token).unwrap();
-        assert_eq!(store.session_agent(&token).unwrap(), None);
+        on_both(|store| {
+            let (ann, token) = signed_in(store);
+            assert_eq!(store.session_agent(&token).unwrap(), Some(ann));
+            store.end_session(&token).unwrap();
+            assert_eq!(store.session_agent(&token).unwrap(), None);
+        });
     }
 
     #[test]
     fn an_expired_session_is_refused() {
-        let (_dir, store, _, token) = signed_in();
-        store
-            .lock()
-            .execute("UPDATE agent_sessions SET expires_at_ms = 1", [])
-            .unwrap();
-        assert_eq!(store.session_agent(&token).unwrap(), None);
+        on_both(|store| {
+            let (_, token) = signed_in(store);
+            store
+                .write(|tx| tx.execute("UPDATE agent_sessions SET expires_at_ms = 1", &[]))
+                .unwrap();
+            assert_eq!(store.session_agent(&token).unwrap(), None);
+        });
     }
 }

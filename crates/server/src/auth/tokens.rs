@@ -1,10 +1,10 @@
 //! API tokens, for machines reading the inbox (`Authorization: Bearer <token>`): made
 //! by `deflect token create`, shown once, stored only as a digest, revoked by name.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{AuthError, secret};
+use crate::db::args;
 use crate::store::{Store, StoreError, now_ms};
 
 /// What every token starts with, so a leaked one is recognisable (secret scanners).
@@ -38,40 +38,43 @@ impl Store {
             return Err(AuthError::InvalidTokenName(name.to_owned()));
         }
         let token = secret::random_token(PREFIX)?;
-        let added = self.lock().execute(
-            "INSERT INTO api_tokens (name, token_hash, created_at_ms) VALUES (?1, ?2, ?3)
+        let added = self.write(|tx| {
+            tx.execute(
+                "INSERT INTO api_tokens (name, token_hash, created_at_ms) VALUES (?1, ?2, ?3)
              ON CONFLICT (name) DO NOTHING",
-            params![name, secret::digest(&token), now_ms()],
-        )?;
+                args![name, secret::digest(&token), now_ms()],
+            )
+        })?;
         match added {
             0 => Err(AuthError::TokenExists(name.to_owned())),
             _ => Ok(token),
         }
     }
 
-    /// Every token, oldest first.
+    /// Every token, oldest first (by name within a millisecond).
     pub fn tokens(&self) -> Result<Vec<ApiToken>, AuthError> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare(
-            "SELECT name, created_at_ms, last_used_at_ms FROM api_tokens ORDER BY rowid",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            Ok(ApiToken {
-                name: row.get(0)?,
-                created_at_ms: row.get(1)?,
-                last_used_at_ms: row.get(2)?,
+        self.read(|tx| {
+            tx.query(
+                "SELECT name, created_at_ms, last_used_at_ms FROM api_tokens
+                 ORDER BY created_at_ms, name",
+                &[],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(ApiToken {
+                    name: row.get(0)?,
+                    created_at_ms: row.get(1)?,
+                    last_used_at_ms: row.get(2)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
+        })
     }
 
     /// Revokes the token called `name`: from now on it is refused.
     pub fn revoke_token(&self, name: &str) -> Result<(), AuthError> {
         let name = name.trim();
-        match self
-            .lock()
-            .execute("DELETE FROM api_tokens WHERE name = ?1", [name])?
-        {
+        match self.write(|tx| tx.execute("DELETE FROM api_tokens WHERE name = ?1", args![name]))? {
             0 => Err(AuthError::NoSuchToken(name.to_owned())),
             _ => Ok(()),
         }
@@ -84,23 +87,25 @@ impl Store {
             return Ok(None);
         }
         let digest = secret::digest(token);
-        let conn = self.lock();
-        let found: Option<(String, Option<u64>)> = conn
-            .query_row(
+        let found: Option<(String, Option<u64>)> = self.read(|tx| {
+            tx.query_opt(
                 "SELECT name, last_used_at_ms FROM api_tokens WHERE token_hash = ?1",
-                [&digest],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
+                args![digest],
+            )?
+            .map(|row| Ok::<_, StoreError>((row.get(0)?, row.get(1)?)))
+            .transpose()
+        })?;
         let Some((name, last_used)) = found else {
             return Ok(None);
         };
         let now = now_ms();
         if last_used.is_none_or(|at| now.saturating_sub(at) >= LAST_USED_PRECISION_MS) {
-            conn.execute(
-                "UPDATE api_tokens SET last_used_at_ms = ?2 WHERE token_hash = ?1",
-                params![digest, now],
-            )?;
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE api_tokens SET last_used_at_ms = ?2 WHERE token_hash = ?1",
+                    args![digest, now],
+                )
+            })?;
         }
         Ok(Some(name))
     }
@@ -112,29 +117,29 @@ mod tests {
 
     #[test]
     fn tokens_are_created_once_listed_used_and_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path().join("db.sqlite")).unwrap();
-        let token = store.create_token("ci-export").unwrap();
-        assert!(matches!(
-            store.create_token("ci-export"),
-            Err(AuthError::TokenExists(_))
-        ));
-        assert!(matches!(
-            store.create_token("no spaces"),
-            Err(AuthError::InvalidTokenName(_))
-        ));
-        assert_eq!(store.tokens().unwrap()[0].last_used_at_ms, None);
-        assert_eq!(
-            store.token_name(&token).unwrap().as_deref(),
-            Some("ci-export")
-        );
-        assert!(store.tokens().unwrap()[0].last_used_at_ms.is_some());
-        assert_eq!(store.token_name("dfl_guess").unwrap(), None);
-        store.revoke_token("ci-export").unwrap();
-        assert_eq!(store.token_name(&token).unwrap(), None);
-        assert!(matches!(
-            store.revoke_token("ci-export"),
-            Err(AuthError::NoSuchToken(_))
-        ));
+        crate::test_stores::on_both(|store| {
+            let token = store.create_token("ci-export").unwrap();
+            assert!(matches!(
+                store.create_token("ci-export"),
+                Err(AuthError::TokenExists(_))
+            ));
+            assert!(matches!(
+                store.create_token("no spaces"),
+                Err(AuthError::InvalidTokenName(_))
+            ));
+            assert_eq!(store.tokens().unwrap()[0].last_used_at_ms, None);
+            assert_eq!(
+                store.token_name(&token).unwrap().as_deref(),
+                Some("ci-export")
+            );
+            assert!(store.tokens().unwrap()[0].last_used_at_ms.is_some());
+            assert_eq!(store.token_name("dfl_guess").unwrap(), None);
+            store.revoke_token("ci-export").unwrap();
+            assert_eq!(store.token_name(&token).unwrap(), None);
+            assert!(matches!(
+                store.revoke_token("ci-export"),
+                Err(AuthError::NoSuchToken(_))
+            ));
+        });
     }
 }

@@ -1,13 +1,14 @@
 //! What one ticket may hold: follow-ups, screenshots and bytes. Without caps one ticket
 //! id could take 10,000 follow-ups of a megabyte each. Every check runs under the
-//! store's lock, right before the insert it guards, so two requests racing for the last
-//! slot cannot both get it, and a refused write stores nothing. A repeat of something
+//! write transaction, right before the insert it guards and after the transaction
+//! serialized on the ticket (`Tx::serialize_on`), so two requests racing for the last
+//! slot cannot both get it, even on two inboxes sharing PostgreSQL, and a refused write
+//! stores nothing. A repeat of something
 //! already stored is never refused: a retry must still hear 200.
 
-use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension};
-
+use crate::db::{Tx, args};
 use crate::store::StoreError;
+use axum::http::StatusCode;
 
 /// The caps of one ticket; `Default` leaves room for any real conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,24 +84,24 @@ pub(crate) fn check_ticket(
 /// A follow-up `id` of `bytes` (its text, contact and answers as stored) for `ticket`;
 /// an id already stored passes, since storing it again changes nothing.
 pub(crate) fn check_follow_up(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     caps: &TicketCaps,
     ticket: &str,
     id: &str,
     bytes: usize,
 ) -> Result<(), StoreError> {
-    if stored(conn, "SELECT 1 FROM follow_ups WHERE id = ?1", id)? {
+    if stored(tx, "SELECT 1 FROM follow_ups WHERE id = ?1", id)? {
         return Ok(());
     }
-    let (count, held): (usize, usize) = conn.query_row(
+    let row = tx.query_one(
         "SELECT (SELECT COUNT(*) FROM follow_ups WHERE ticket_id = ?1),
                 (SELECT COALESCE(octet_length(json), 0) FROM tickets WHERE id = ?1)
               + (SELECT COALESCE(SUM(octet_length(text) + COALESCE(octet_length(contact_json), 0)
                                      + COALESCE(octet_length(details_json), 0)), 0)
                    FROM follow_ups WHERE ticket_id = ?1)",
-        [ticket],
-        |row| Ok((row.get(0)?, row.get(1)?)),
+        args![ticket],
     )?;
+    let (count, held): (usize, usize) = (row.get(0)?, row.get(1)?);
     if count >= caps.follow_ups {
         return Err(CapExceeded::FollowUps {
             ticket: ticket.to_owned(),
@@ -123,19 +124,20 @@ pub(crate) fn check_follow_up(
 /// A screenshot `id` for `ticket`; an id already stored passes (the caller tells a
 /// repeat from another ticket's id).
 pub(crate) fn check_attachment(
-    conn: &Connection,
+    tx: &mut Tx<'_>,
     caps: &TicketCaps,
     ticket: &str,
     id: &str,
 ) -> Result<(), StoreError> {
-    if stored(conn, "SELECT 1 FROM attachments WHERE id = ?1", id)? {
+    if stored(tx, "SELECT 1 FROM attachments WHERE id = ?1", id)? {
         return Ok(());
     }
-    let count: usize = conn.query_row(
-        "SELECT COUNT(*) FROM attachments WHERE ticket_id = ?1",
-        [ticket],
-        |row| row.get(0),
-    )?;
+    let count: usize = tx
+        .query_one(
+            "SELECT COUNT(*) FROM attachments WHERE ticket_id = ?1",
+            args![ticket],
+        )?
+        .get(0)?;
     if count >= caps.attachments {
         return Err(CapExceeded::Attachments {
             ticket: ticket.to_owned(),
@@ -147,6 +149,6 @@ pub(crate) fn check_attachment(
 }
 
 /// Whether `sql` (selecting by one id) finds a row.
-fn stored(conn: &Connection, sql: &str, id: &str) -> Result<bool, StoreError> {
-    Ok(conn.query_row(sql, [id], |_| Ok(())).optional()?.is_some())
+fn stored(tx: &mut Tx<'_>, sql: &str, id: &str) -> Result<bool, StoreError> {
+    Ok(tx.query_opt(sql, args![id])?.is_some())
 }

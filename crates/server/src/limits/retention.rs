@@ -5,16 +5,15 @@
 
 use std::time::Duration;
 
-use rusqlite::params;
-
 use super::Limits;
+use crate::db::args;
 use crate::store::{Store, StoreError, now_ms};
 
 /// How often old events are deleted while the inbox runs.
 const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 
-/// Rows deleted per statement: the writer's lock is released between batches, so a
-/// ticket waits for one batch at most, not for the whole clean-up.
+/// Rows deleted per statement, each its own transaction: a ticket waits for one batch
+/// at most, not for the whole clean-up.
 const BATCH: usize = 5_000;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -24,11 +23,13 @@ pub fn prune_events(store: &Store, days: u32) -> Result<usize, StoreError> {
     let cutoff = now_ms().saturating_sub(u64::from(days) * DAY_MS);
     let mut deleted = 0;
     loop {
-        let n = store.lock().execute(
-            "DELETE FROM events WHERE rowid IN
-                 (SELECT rowid FROM events WHERE received_at_ms < ?1 LIMIT ?2)",
-            params![cutoff, BATCH],
-        )?;
+        let n = store.write(|tx| {
+            tx.execute(
+                "DELETE FROM events WHERE id IN
+                 (SELECT id FROM events WHERE received_at_ms < ?1 LIMIT ?2)",
+                args![cutoff, BATCH],
+            )
+        })?;
         deleted += n;
         if n < BATCH {
             return Ok(deleted);

@@ -27,7 +27,11 @@ pub async fn run(relay: Arc<Relay>) {
     let mut sending = JoinSet::new();
     loop {
         let room = IN_FLIGHT - sending.len();
-        let claimed = if room > 0 { claim(&relay, room).await } else { Vec::new() };
+        let claimed = if room > 0 {
+            claim(&relay, room).await
+        } else {
+            Vec::new()
+        };
         let full = !claimed.is_empty() && claimed.len() == room;
         for claim in claimed {
             sending.spawn(settle_one(Arc::clone(&relay), claim));
