@@ -76,10 +76,17 @@ shrink_engine() {
   if [ "$after" -lt "$before" ]; then mv "$opt" "$wasm"; else rm -f "$opt"; fi
 }
 
+# Which build of the native CLI builds the site and serves it: release for `npm start`;
+# `npm test` uses the debug one `cargo test` has just built (the same code, minutes
+# sooner on a fresh machine).
+CLI_PROFILE=${CLI_PROFILE:-release}
+DEFLECT="target/$CLI_PROFILE/deflect"
+export DEFLECT_CLI_PROFILE=$CLI_PROFILE
+
 # The native CLI, the wasm engine, the bundled widget, then the static site in dist/.
 build_site() {
-  step "building the native CLI"
-  cargo build --release -p deflect-cli
+  step "building the native CLI ($CLI_PROFILE)"
+  if [ "$CLI_PROFILE" = release ]; then cargo build --release -p deflect-cli; else cargo build -p deflect-cli; fi
   step "building the wasm engine"
   cargo build -p deflect-wasm --profile wasm-release --target wasm32-unknown-unknown
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
@@ -89,5 +96,5 @@ build_site() {
   step "bundling the widget (esbuild)"
   node scripts/build-widget.mjs
   step "assembling the site in dist/"
-  target/release/deflect site --out dist
+  "$DEFLECT" site --out dist
 }

@@ -9,16 +9,16 @@ build_site
 # and kept beside the demo's database (never in kb/ or dist/, which are published).
 DB=.deflect/inbox.sqlite # deflect serve's default
 LOGIN=.deflect/demo-agent.txt
-if [ -z "$(target/release/deflect agent list --db "$DB" 2>/dev/null)" ]; then
+if [ -z "$("$DEFLECT" agent list --db "$DB" 2>/dev/null)" ]; then
   step "creating the demo agent"
   mkdir -p .deflect
   password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
   printf '%s\n' "$password" |
-    target/release/deflect agent add demo@localhost --name Demo --password-stdin --db "$DB"
+    "$DEFLECT" agent add demo@localhost --name Demo --password-stdin --db "$DB"
   (umask 077 && printf 'demo@localhost\n%s\n' "$password" >"$LOGIN")
 fi
 step "serving (Ctrl-C stops)"
 if [ -f "$LOGIN" ]; then
   echo "inbox login: demo@localhost / $(sed -n 2p "$LOGIN")  (saved in $LOGIN)"
 fi
-exec target/release/deflect serve --site dist "$@"
+exec "$DEFLECT" serve --site dist "$@"

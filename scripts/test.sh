@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: formatting and lints, native unit/integration/doc tests, the KB's own
 # checks, size budgets, and the real-browser tests in headless Debian Chromium.
+CLI_PROFILE=debug
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 ensure_browser
@@ -21,9 +22,9 @@ node --test tests/js/
 
 build_site
 step "knowledge-base checks"
-target/release/deflect check
+"$DEFLECT" check
 step "download sizes and budgets"
-target/release/deflect sizes --out dist --budget
+"$DEFLECT" sizes --out dist --budget
 
 step "the relay: deflect serve delivering to a real SMTP server and a Standard Webhooks receiver"
 node --test --test-concurrency=1 tests/relay/

@@ -25,7 +25,7 @@ export const CHROMIUM_ARGS = [
  */
 export async function startServer({ agent = null, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
-  const deflect = join(root, 'target/release/deflect');
+  const deflect = join(root, 'target', process.env.DEFLECT_CLI_PROFILE ?? 'release', 'deflect');
   const db = join(dir, 'inbox.sqlite');
   const token = execFileSync(deflect, ['token', 'create', '--name', 'browser-tests', '--db', db],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_USER } from './smtp-sink.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const deflect = join(root, 'target/release/deflect');
+export const deflect = join(root, 'target', process.env.DEFLECT_CLI_PROFILE ?? 'release', 'deflect');
 
 /** `--db FILE` in `dir`, or `--database URL` for PostgreSQL. */
 const databaseArgs = ({ dir, database }) =>

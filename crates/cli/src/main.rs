@@ -150,6 +150,10 @@ struct ServeArgs {
     /// 0 picks a free port.
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// The address to listen on: loopback by default; 0.0.0.0 (or a private address)
+    /// behind a load balancer, with --public-url naming the host it is reached by.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
     #[command(flatten)]
     db: DatabaseArgs,
     /// Origins allowed to post tickets cross-origin (`*` for any).
@@ -621,7 +625,8 @@ fn serve(args: ServeArgs) -> CliResult {
         relay: Some(config.relay),
         ..InboxOptions::default()
     };
-    serve_inbox(args.site, args.port, &args.db, options)
+    let address = std::net::SocketAddr::new(args.bind, args.port);
+    serve_inbox(args.site, address, &args.db, options)
 }
 
 /// Ctrl-C, or the SIGTERM a service manager (systemd, Docker, Kubernetes) stops with:
@@ -641,7 +646,12 @@ async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn serve_inbox(site: PathBuf, port: u16, db: &DatabaseArgs, options: InboxOptions) -> CliResult {
+fn serve_inbox(
+    site: PathBuf,
+    address: std::net::SocketAddr,
+    db: &DatabaseArgs,
+    options: InboxOptions,
+) -> CliResult {
     let store = db.open()?;
     if store.agents().map_err(|e| e.to_string())?.is_empty() {
         eprintln!(
@@ -655,9 +665,9 @@ fn serve_inbox(site: PathBuf, port: u16, db: &DatabaseArgs, options: InboxOption
         .block_on(async { inbox::check_relay(&store, &options) })
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        let listener = tokio::net::TcpListener::bind(address)
             .await
-            .map_err(|e| format!("127.0.0.1:{port}: {e}"))?;
+            .map_err(|e| format!("{address}: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!("Deflect demo site: http://{addr}/");
         println!("Ticket inbox:      http://{addr}/inbox  (API: http://{addr}/api/tickets)");
