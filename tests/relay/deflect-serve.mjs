@@ -95,10 +95,11 @@ export async function startDeflect({ dir, database = null, config = '', env = {}
 /**
  * deflect.toml relaying to an SMTP sink on `smtpPort` (a helpdesk address, and the
  * customer's confirmation unless `confirmation` is false) and a webhook receiver at
- * `hookUrl`, each only when given; secrets from RELAY_SMTP_PASSWORD and
- * RELAY_HOOK_SECRET. Retries start after a second.
+ * `hookUrl`, each only when given (`starttls`: encrypted, trusting the sink's test
+ * certificate); secrets from RELAY_SMTP_PASSWORD and RELAY_HOOK_SECRET. Retries start
+ * after a second.
  */
-export function relayConfig({ smtpPort = null, hookUrl = null, timeout = 2, giveUpHours = 72, confirmation = true, user = DEFAULT_USER }) {
+export function relayConfig({ smtpPort = null, hookUrl = null, timeout = 2, giveUpHours = 72, confirmation = true, user = DEFAULT_USER, starttls = false }) {
   let text = `
 [relay.retry]
 first_delay_secs = 1
@@ -108,9 +109,10 @@ give_up_after_hours = ${giveUpHours}
   if (smtpPort) {
     text += `
 [relay.smtp]
-host = "127.0.0.1"
+${starttls
+    ? `host = "localhost"\nsecurity = "starttls"\nca_file = "${join(root, 'tests/relay/tls/localhost.crt')}"`
+    : 'host = "127.0.0.1"\nsecurity = "none"'}
 port = ${smtpPort}
-security = "none"
 username = "${user}"
 password_env = "RELAY_SMTP_PASSWORD"
 from = "Brushwork support <relay@brushwork.example>"

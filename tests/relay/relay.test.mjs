@@ -33,12 +33,13 @@ async function start(t, options) {
 
 const reference = (id) => id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toUpperCase();
 
-test('a ticket and its follow-up reach the helpdesk as one thread, the customer is told, and a verified webhook sees both', async (t) => {
+test('a ticket and its follow-up reach the helpdesk as one thread over STARTTLS with auth, the customer is told, and a verified webhook sees both', async (t) => {
   const sink = await startSmtpSink();
   const receiver = await startReceiver({ secret: SECRET });
   t.after(() => Promise.all([sink.close(), receiver.close()]));
   const { dir, token } = inboxDir(t);
-  const server = await start(t, { dir, token, env: ENV, config: relayConfig({ smtpPort: sink.port, hookUrl: receiver.url }) });
+  const config = relayConfig({ smtpPort: sink.port, hookUrl: receiver.url, starttls: true });
+  const server = await start(t, { dir, token, env: ENV, config });
 
   // A client that did not mask (no widget): the relay must not pass the number on.
   const ticket = exampleTicket(undefined, {
@@ -57,6 +58,7 @@ test('a ticket and its follow-up reach the helpdesk as one thread, the customer 
   assert.equal(created.from, 'relay@brushwork.example');
   assert.equal(created.replyTo, 'ada@example.com', 'the agent replies straight to the customer');
   assert.equal(created.user, DEFAULT_USER, 'the relay authenticated');
+  assert.equal(created.tls, true, 'over STARTTLS');
   assert.match(created.subject, new RegExp(reference(ticket.id)));
   assert.match(created.subject, /refund/i);
   assert.equal(followUp.inReplyTo, created.messageId, 'the follow-up answers the ticket email');

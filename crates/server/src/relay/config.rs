@@ -70,6 +70,9 @@ pub struct SmtpConfig {
     /// How long one delivery may take before it is retried later.
     #[serde(default = "default_timeout_secs")]
     pub timeout_secs: u64,
+    /// A PEM file with the certificate of the authority that signed the mail server's
+    /// (a company relay with its own CA); by default the public roots are trusted.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// How the connection to the mail server is protected.

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::config::{ConfigError, SmtpConfig, SmtpSecurity, secret_from_env};
@@ -51,6 +52,9 @@ impl Mailer {
         }
         .map_err(|err| ConfigError::Incomplete(format!("[relay.smtp] host: {err}")))?;
         let mut builder = builder.port(config.port()).timeout(Some(config.timeout()));
+        if let Some(tls) = private_ca_tls(config)? {
+            builder = builder.tls(tls);
+        }
         if let Some(username) = &config.username {
             let variable = config.password_env.as_deref().ok_or_else(|| {
                 ConfigError::Incomplete(
@@ -80,6 +84,28 @@ impl Mailer {
             },
         }
     }
+}
+
+/// TLS that trusts `ca_file`'s authority, for the security chosen; `None` when the
+/// public roots do (no `ca_file`) or there is no TLS.
+fn private_ca_tls(config: &SmtpConfig) -> Result<Option<Tls>, ConfigError> {
+    let Some(path) = &config.ca_file else {
+        return Ok(None);
+    };
+    let unusable = |reason: String| {
+        ConfigError::Incomplete(format!("[relay.smtp] ca_file {}: {reason}", path.display()))
+    };
+    let pem = std::fs::read(path).map_err(|err| unusable(err.to_string()))?;
+    let certificate = Certificate::from_pem(&pem).map_err(|err| unusable(err.to_string()))?;
+    let parameters = TlsParameters::builder(config.host.clone())
+        .add_root_certificate(certificate)
+        .build_rustls()
+        .map_err(|err| unusable(err.to_string()))?;
+    Ok(match config.security {
+        SmtpSecurity::Tls => Some(Tls::Wrapper(parameters)),
+        SmtpSecurity::Starttls => Some(Tls::Required(parameters)),
+        SmtpSecurity::None => None,
+    })
 }
 
 /// Posts webhooks; one client (and connection pool) for every destination.
