@@ -231,3 +231,51 @@ async function logIn(url, email, password) {
   assert.equal(response.status, 303, `login: ${response.status}`);
   return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
+
+test('two instances on one PostgreSQL share the outbox: each delivery once, even when one is killed mid-delivery', async (t) => {
+  const { startPostgres } = await import('./postgres.mjs');
+  const pg = await startPostgres();
+  t.after(() => pg.stop());
+  const hungIds = new Set();
+  // A quarter of first attempts hang, so the killed instance is mid-delivery.
+  const receiver = await startReceiver({
+    secret: SECRET, failRate: 0.25, modes: ['hang', '500'],
+    onEvent: (e) => e.mode === 'hang' && hungIds.add(e.id),
+  });
+  const sink = await startSmtpSink({ failRate: 0.2 });
+  t.after(() => Promise.all([sink.close(), receiver.close()]));
+  const dir = mkdtempSync(join(tmpdir(), 'deflect-relay-pg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const token = createToken({ dir, database: pg.url });
+  const config = relayConfig({ smtpPort: sink.port, hookUrl: receiver.url, timeout: 1, confirmation: false });
+  const doomed = await startDeflect({ dir, database: pg.url, token, env: ENV, config, name: 'a' });
+  const survivor = await start(t, { dir, database: pg.url, token, env: ENV, config, name: 'b' });
+  const ids = [];
+  for (let n = 0; n < 40; n += 1) {
+    const ticket = exampleTicket();
+    ids.push(ticket.id);
+    await (n % 2 ? survivor : doomed).postTicket(ticket);
+  }
+  await eventually(() => hungIds.size >= 2, { what: 'deliveries in flight' });
+  await doomed.kill('SIGKILL');
+  await receiver.waitFor(40, 30_000);
+  await eventually(() => sink.countsByMessageId.size >= 40, { timeout: 30_000, what: '40 distinct emails' });
+  assert.equal(receiver.rejectedSignatures, 0);
+  // Each ticket reached each destination under exactly one id, so a destination that
+  // keeps the ids it has seen (as Standard Webhooks asks, and as helpdesks do with
+  // Message-IDs) files it once. A delivery the killed instance had sent but not yet
+  // recorded is sent again under its id: counted here, and never a second ticket.
+  const idsPerTicket = (pairs) => {
+    const byTicket = new Map();
+    for (const [ticket, id] of pairs) byTicket.set(ticket, (byTicket.get(ticket) ?? new Set()).add(id));
+    return byTicket;
+  };
+  const hooks = idsPerTicket(receiver.deliveries.map((d) => [d.payload.data.id, d.id]));
+  const mails = idsPerTicket(sink.messages.map((m) => [m.subject.match(/Ref (\w+)/)?.[1], m.messageId]));
+  assert.deepEqual([...hooks.keys()].sort(), [...ids].sort(), 'every ticket by webhook');
+  assert.equal(mails.size, 40, 'every ticket by email');
+  assert.ok([...hooks.values(), ...mails.values()].every((set) => set.size === 1), 'one id per ticket and destination');
+  const delivered = new Set(receiver.deliveries.map((d) => d.id));
+  assert.ok([...hungIds].every((id) => delivered.has(id)), 'what hung was delivered after all, under its id');
+  t.diagnostic(`repeats after the kill, recognised by id: ${receiver.duplicates} webhooks, ${sink.duplicates().length} emails`);
+});
