@@ -107,6 +107,24 @@ test('the confirmation speaks the visitor\'s language', async (t) => {
   assert.match(confirmation.text, new RegExp(reference(ticket.id)));
 });
 
+test('with only_verified, an unverified customer gets no confirmation, and the inbox says why', async (t) => {
+  const sink = await startSmtpSink();
+  t.after(() => sink.close());
+  const { dir, token } = inboxDir(t);
+  const config = `${relayConfig({ smtpPort: sink.port })}\nonly_verified = true\n`;
+  const server = await start(t, { dir, token, env: ENV, config });
+  const ticket = exampleTicket();
+  await server.postTicket(ticket);
+  const confirmation = await eventually(async () => {
+    const stored = await server.ticket(ticket.id);
+    return stored?.relayed?.find((d) => d.destination === 'customer-confirmation' && d.status !== 'pending');
+  }, { what: 'the confirmation settled' });
+  assert.equal(confirmation.status, 'skipped');
+  assert.match(confirmation.last_error, /not verified/);
+  const mails = await sink.waitFor(1);
+  assert.deepEqual(mails.map((m) => m.to), [[SUPPORT]], 'only the helpdesk got mail');
+});
+
 test('SMTP down, then answering 4xx, then up: every email arrives once', async (t) => {
   const sink = await startSmtpSink({ down: true, failFirst: 2, failCode: 451 });
   t.after(() => sink.close());

@@ -65,6 +65,7 @@ table.deliveries th, table.deliveries td { text-align: left; padding: .15rem .5r
   border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 .delivery.delivered td:nth-child(3) { color: var(--ok); }
 .delivery.failed td:nth-child(3), .delivery.pending td:nth-child(5) { color: var(--warn); }
+.delivery.skipped td { color: var(--muted); }
 ";
 
 /// What surrounds one page of tickets: how many there are in all, who is looking (and

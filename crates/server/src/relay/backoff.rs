@@ -13,6 +13,7 @@ pub fn outcome(attempt: Attempt, claim: &Claim, retry: &RetryConfig, now_ms: u64
     let (error, not_before) = match attempt {
         Attempt::Delivered => return Outcome::Delivered,
         Attempt::Permanent { error } => return Outcome::GaveUp { error },
+        Attempt::Skipped { reason } => return Outcome::Skipped { reason },
         Attempt::Transient { error, not_before } => (error, not_before),
     };
     let window_ms = retry.give_up_after_hours.saturating_mul(3_600_000);

@@ -154,6 +154,11 @@ pub struct WebhookDestination {
 pub struct ConfirmationConfig {
     /// Where the customer's reply to the confirmation goes (your support address).
     pub reply_to: String,
+    /// Confirm only to customers whose identity your site signed: anyone can type
+    /// someone else's address into a chat, and an unverified one would then get mail
+    /// they never asked for. Off by default (most visitors are not signed in).
+    #[serde(default)]
+    pub only_verified: bool,
 }
 
 /// Retries back off exponentially from `first_delay_secs` to `max_delay_secs` and stop

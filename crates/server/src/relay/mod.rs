@@ -53,8 +53,12 @@ use crate::store::{Store, StoredTicket};
 enum Destination {
     /// The creator's support address.
     Email { route: EmailRoute },
-    /// The customer, told their message arrived (`route.support` is their Reply-To).
-    Confirmation { route: EmailRoute },
+    /// The customer, told their message arrived (`route.support` is their Reply-To);
+    /// with `only_verified`, only a customer whose identity the site signed.
+    Confirmation {
+        route: EmailRoute,
+        only_verified: bool,
+    },
     Webhook {
         url: String,
         shape: WebhookShape,
@@ -119,8 +123,12 @@ impl Relay {
                         ));
                     }
                     let route = route(&confirmation.reply_to, "[relay.confirmation] reply_to")?;
-                    destinations
-                        .insert(CONFIRMATION.to_owned(), Destination::Confirmation { route });
+                    let only_verified = confirmation.only_verified;
+                    let destination = Destination::Confirmation {
+                        route,
+                        only_verified,
+                    };
+                    destinations.insert(CONFIRMATION.to_owned(), destination);
                 }
                 Some(Mailer::new(smtp)?)
             }
@@ -217,13 +225,23 @@ impl Relay {
                 Ok(message) => self.mail(message).await,
                 Err(err) => refused(&err),
             },
-            Destination::Confirmation { route } => {
+            Destination::Confirmation {
+                route,
+                only_verified,
+            } => {
+                let skip = |reason: &str| Attempt::Skipped {
+                    reason: reason.to_owned(),
+                };
+                let ticket = event.ticket();
+                if *only_verified && !ticket.customer_verified {
+                    return skip("not sent: the customer is not verified (only_verified)");
+                }
                 let Some(settings) = &self.settings else {
                     return refused(&"no KB settings to confirm with");
                 };
-                match confirmation::compose(event.ticket(), settings, route) {
+                match confirmation::compose(ticket, settings, route) {
                     Ok(Some(message)) => self.mail(message).await,
-                    Ok(None) => refused(&"the customer's address is not one email can reach"),
+                    Ok(None) => skip("not sent: no address email can reach"),
                     Err(err) => refused(&err),
                 }
             }

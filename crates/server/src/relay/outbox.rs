@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error        TEXT,
     delivered_at_ms   BIGINT,
     gave_up_at_ms     BIGINT,
+    skipped           BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (ticket_id, event_key, destination)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_try_ms)
@@ -101,6 +102,8 @@ pub enum Outcome {
     /// Stop trying: the destination refused for good, or retries ran out. An operator
     /// can still retry it from the inbox.
     GaveUp { error: String },
+    /// Not to be sent at all, for `reason`; no retry brings it back.
+    Skipped { reason: String },
 }
 
 /// Where one destination's delivery of one event stands, as the inbox shows it.
@@ -108,7 +111,7 @@ pub enum Outcome {
 pub struct DeliveryState {
     pub event: String,
     pub destination: String,
-    /// `pending`, `sending`, `delivered` or `failed`.
+    /// `pending`, `sending`, `delivered`, `failed` or `skipped`.
     pub status: &'static str,
     pub attempts: u32,
     pub last_error: Option<String>,
@@ -160,12 +163,14 @@ impl Store {
             Outcome::Delivered => (Some(now), None, None, None),
             Outcome::RetryAt { at_ms, error } => (None, Some(*at_ms), None, Some(error)),
             Outcome::GaveUp { error } => (None, None, Some(now), Some(error)),
+            Outcome::Skipped { reason } => (None, None, Some(now), Some(reason)),
         };
+        let skipped = matches!(outcome, Outcome::Skipped { .. });
         let changed = self.write(|tx| {
             tx.execute(
                 "UPDATE outbox SET claimed_until_ms = NULL, delivered_at_ms = ?5,
                      next_try_ms = COALESCE(?6, next_try_ms), gave_up_at_ms = ?7,
-                     last_error = COALESCE(?8, last_error)
+                     last_error = COALESCE(?8, last_error), skipped = ?9
                  WHERE ticket_id = ?1 AND event_key = ?2 AND destination = ?3
                    AND attempts = ?4",
                 args![
@@ -177,6 +182,7 @@ impl Store {
                     next_try,
                     gave_up,
                     error,
+                    skipped,
                 ],
             )
         })?;
@@ -193,12 +199,13 @@ impl Store {
     }
 
     /// An operator's retry: every undelivered delivery of `ticket_id` (failed or
-    /// waiting for its next try) is due now and retried afresh; how many.
+    /// waiting for its next try, not one skipped by design) is due now and retried
+    /// afresh; how many.
     pub fn retry_deliveries(&self, ticket_id: &str) -> Result<usize, StoreError> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE outbox SET gave_up_at_ms = NULL, next_try_ms = ?2, retrying_since_ms = ?2
-                 WHERE ticket_id = ?1 AND delivered_at_ms IS NULL",
+                 WHERE ticket_id = ?1 AND delivered_at_ms IS NULL AND NOT skipped",
                 args![ticket_id, now_ms()],
             )
         })
@@ -218,7 +225,7 @@ pub(crate) fn by_ticket(
     let placeholders: Vec<String> = (1..=ticket_ids.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
         "SELECT ticket_id, event_key, destination, attempts, last_error, delivered_at_ms,
-                gave_up_at_ms, claimed_until_ms, next_try_ms
+                gave_up_at_ms, claimed_until_ms, next_try_ms, skipped
          FROM outbox WHERE ticket_id IN ({})
          ORDER BY ticket_id, accepted_at_ms, destination",
         placeholders.join(", ")
@@ -237,8 +244,10 @@ fn delivery_state(row: &Row, now: u64) -> Result<(String, DeliveryState), StoreE
     let delivered: Option<u64> = row.get(5)?;
     let gave_up: Option<u64> = row.get(6)?;
     let claimed: Option<u64> = row.get(7)?;
+    let skipped: bool = row.get(9)?;
     let status = match (delivered, gave_up, claimed) {
         (Some(_), _, _) => "delivered",
+        (None, Some(_), _) if skipped => "skipped",
         (None, Some(_), _) => "failed",
         (None, None, Some(until)) if until > now => "sending",
         _ => "pending",
@@ -393,7 +402,15 @@ mod tests {
             assert_eq!(shown.status, "failed");
             assert_eq!(shown.last_error.as_deref(), Some("550 no such mailbox"));
             assert_eq!(store.retry_deliveries("t-4").unwrap(), 1);
-            assert_eq!(store.claim_due(Duration::ZERO, 10).unwrap().len(), 1);
+            let claim = store.claim_due(Duration::ZERO, 10).unwrap().remove(0);
+            // Skipped by design is final: not failed, and not retried.
+            let skipped = Outcome::Skipped {
+                reason: "not verified".into(),
+            };
+            assert!(store.settle(&claim, &skipped).unwrap());
+            assert_eq!(store.deliveries_of("t-4").unwrap()[0].status, "skipped");
+            assert_eq!(store.retry_deliveries("t-4").unwrap(), 0);
+            assert!(store.claim_due(Duration::ZERO, 10).unwrap().is_empty());
         });
     }
 

@@ -24,6 +24,11 @@ pub enum Attempt {
     Permanent {
         error: String,
     },
+    /// Not sent, by design (a confirmation with no address to reach, or to an
+    /// unverified customer when only verified ones are confirmed).
+    Skipped {
+        reason: String,
+    },
 }
 
 /// The relay's mail server connection settings, ready to send.
