@@ -63,3 +63,26 @@ pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .is_some_and(|e| extensions.contains(&e.as_str()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_and_binary_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.md");
+        fs::write(&big, "x".repeat(100)).unwrap();
+        assert!(matches!(
+            read_text(&big, 99),
+            Err(ImportError::TooLarge { size: 100, .. })
+        ));
+        assert_eq!(read_text(&big, 100).unwrap().len(), 100);
+        let binary = dir.path().join("b.md");
+        fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(matches!(
+            read_text(&binary, 99),
+            Err(ImportError::NotUtf8 { .. })
+        ));
+    }
+}
