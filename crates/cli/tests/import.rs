@@ -214,6 +214,23 @@ fn reimport_rewrites_only_what_changed_and_removes_what_disappeared() {
     );
     assert!(!articles.join("get-a-refund.md").exists());
     check_warnings(kb.path());
+
+    // An author writes real questions: the next import keeps the file as they left it.
+    let reset = articles.join("reset-your-password.md");
+    let edited = fs::read_to_string(&reset)
+        .unwrap()
+        .replace("proposed_questions", "questions");
+    fs::write(&reset, &edited).unwrap();
+    let source_reset = source.path().join("guides/reset-password.md");
+    let text = fs::read_to_string(&source_reset).unwrap();
+    fs::write(&source_reset, text.replace("spam folder", "junk folder")).unwrap();
+    let kept = import(source.path(), kb.path());
+    assert!(
+        kept.contains("reset-your-password.md: edited since the last import"),
+        "{kept}"
+    );
+    assert_eq!(fs::read_to_string(&reset).unwrap(), edited);
+    assert!(check_warnings(kb.path()).is_empty());
 }
 
 #[test]
