@@ -81,6 +81,7 @@ fn each_format_becomes_a_kb_that_checks() {
                 .iter()
                 .all(|w| w.contains("only proposed questions"))
         );
+        renders_without_broken_markup(kb.path());
     }
 }
 
@@ -316,4 +317,37 @@ fn the_arduino_help_centre_imports_in_under_ten_seconds_and_checks() {
             .iter()
             .all(|w| w.contains("only proposed questions"))
     );
+    renders_without_broken_markup(kb.path());
+}
+
+/// No article shows HTML tags as text, and every in-widget link leads to an article.
+fn renders_without_broken_markup(kb: &Path) {
+    let compiled = deflect_compile::compile_dir(kb).expect("the imported KB compiles");
+    let ids: Vec<&str> = compiled.kb.articles.iter().map(|a| a.id.as_str()).collect();
+    for article in &compiled.kb.articles {
+        let html = &article.html;
+        for shown_as_text in [
+            "&lt;div",
+            "&lt;p&gt;",
+            "&lt;img",
+            "&lt;a ",
+            "&lt;table",
+            "&lt;span",
+            "&lt;br",
+        ] {
+            assert!(
+                !html.contains(shown_as_text),
+                "{}: {shown_as_text} in {html}",
+                article.id
+            );
+        }
+        for link in html.split("href=\"#article=").skip(1) {
+            let id = &link[..link.find('"').unwrap()];
+            assert!(
+                ids.contains(&id),
+                "{}: link to missing article {id}",
+                article.id
+            );
+        }
+    }
 }
