@@ -32,6 +32,9 @@ use report::FileReport;
 use source_article::SourceArticle;
 use sync::Planned;
 
+/// Longest title kept: a title is a line in the widget, not a body.
+const MAX_TITLE: usize = 200;
+
 /// Where to import from and to.
 pub struct ImportOptions<'a> {
     pub source: &'a Path,
@@ -127,7 +130,13 @@ fn article_text(
     default_lang: Option<&str>,
     report: &mut FileReport,
 ) -> Option<String> {
-    let title = clean_line(&article.title);
+    let title: String = clean_line(&article.title).chars().take(MAX_TITLE).collect();
+    if title.is_empty() {
+        report
+            .notes
+            .push("skipped: the article has no title".into());
+        return None;
+    }
     let lookup = |href: &str| link_index.article_id(href, &article.key);
     let converted = convert::to_markdown(&article.html, &title, &lookup);
     report.dropped = converted.dropped;
@@ -199,4 +208,36 @@ fn ids_of_other_articles(kb: &Path, manifest: &Manifest) -> HashSet<String> {
         .filter(|p| !ours.contains(p))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_become_supported_languages() {
+        assert_eq!(language_of("en-us"), Ok("en".to_string()));
+        assert_eq!(language_of("pt_BR"), Ok("pt".to_string()));
+        assert_eq!(language_of("ja"), Err("ja".to_string()));
+    }
+
+    #[test]
+    fn untitled_or_empty_articles_are_skipped_with_a_note() {
+        let mut report = FileReport::default();
+        let untitled = SourceArticle {
+            title: "\u{7}  ".into(),
+            html: "<p>Text</p>".into(),
+            ..SourceArticle::default()
+        };
+        let index = LinkIndex::default();
+        assert!(article_text(&untitled, "a", &index, None, &mut report).is_none());
+        let images_only = SourceArticle {
+            title: "Pictures".into(),
+            html: "<img src=a><img src=b>".into(),
+            ..SourceArticle::default()
+        };
+        assert!(article_text(&images_only, "b", &index, None, &mut report).is_none());
+        assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+        assert_eq!(report.dropped.get("image"), Some(&2));
+    }
 }
