@@ -351,3 +351,33 @@ fn renders_without_broken_markup(kb: &Path) {
         }
     }
 }
+
+#[test]
+fn format_can_be_named_when_the_file_name_does_not_tell() {
+    let dir = tempfile::tempdir().unwrap();
+    let faq = dir.path().join("faq.txt");
+    fs::copy(fixtures().join("csv/faq.csv"), &faq).unwrap();
+    let kb = dir.path().join("kb");
+    let (faq, kb) = (faq.to_string_lossy(), kb.to_string_lossy());
+    let unknown = deflect(&["import", &faq, "--out", &kb]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("cannot tell the format"));
+    let named = deflect(&[
+        "import", &faq, "--out", &kb, "--format", "csv", "--lang", "es",
+    ]);
+    assert!(
+        named.status.success(),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
+    let contact = article(Path::new(kb.as_ref()), "how-do-i-contact-support");
+    assert!(contact.contains("lang = \"es\""), "{contact}");
+    assert!(
+        contact.contains("questions = [\"How do I contact support?\"]"),
+        "{contact}"
+    );
+    let bad_lang = deflect(&[
+        "import", &faq, "--out", &kb, "--format", "csv", "--lang", "xx",
+    ]);
+    assert!(String::from_utf8_lossy(&bad_lang.stderr).contains("--lang `xx`"));
+}

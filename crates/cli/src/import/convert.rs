@@ -240,13 +240,31 @@ fn tidy(markdown: &str) -> String {
     let mut blank_lines = 0;
     for line in clean.lines() {
         let line = line.trim_end();
+        let line = if line.starts_with('|') {
+            compact_table_row(line)
+        } else {
+            line.to_string()
+        };
         blank_lines = if line.is_empty() { blank_lines + 1 } else { 0 };
         if blank_lines < 2 {
-            out.push_str(line);
+            out.push_str(&line);
             out.push('\n');
         }
     }
     out.trim().to_string()
+}
+
+/// htmd pads table cells to line columns up; the padding is only bytes every visitor
+/// downloads, so runs of spaces (and of a separator row's dashes) shrink to one (three).
+fn compact_table_row(row: &str) -> String {
+    let mut out = String::with_capacity(row.len());
+    for c in row.chars() {
+        let repeats = out.ends_with(c) && (c == ' ' || (c == '-' && out.ends_with("---")));
+        if !repeats {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -269,6 +287,22 @@ mod tests {
         assert!(c.markdown.contains("One"), "{}", c.markdown);
         assert_eq!(c.headings, ["Steps"]);
         assert!(c.dropped.is_empty());
+    }
+
+    #[test]
+    fn tables_lose_their_padding() {
+        let c = to_markdown(
+            "<table><tr><th>Board</th><th>Port</th></tr><tr><td>UNO R4 WiFi</td><td>COM3</td></tr></table>",
+            "T",
+            &no_links,
+        );
+        assert!(c.markdown.contains("| Board | Port |"), "{}", c.markdown);
+        assert!(c.markdown.contains("| --- | --- |"), "{}", c.markdown);
+        assert!(
+            c.markdown.contains("| UNO R4 WiFi | COM3 |"),
+            "{}",
+            c.markdown
+        );
     }
 
     #[test]
