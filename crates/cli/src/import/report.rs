@@ -75,3 +75,39 @@ impl Report {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_content_is_listed_per_file_then_totalled() {
+        let file = |source: &str, dropped: &[(&'static str, usize)]| FileReport {
+            source: source.into(),
+            dropped: dropped.iter().copied().collect(),
+            notes: Vec::new(),
+        };
+        let report = Report {
+            summary: Summary {
+                imported: 2,
+                updated: 1,
+                unchanged: 3,
+                removed: 1,
+                kept_edited: vec!["articles/x.md".into()],
+            },
+            files: vec![
+                file("a.md", &[("image", 2), ("script", 1)]),
+                file("b.md", &[("image", 1)]),
+                file("clean.md", &[]),
+            ],
+        };
+        assert_eq!(
+            report.render(),
+            "a.md: 2 image, 1 script\n\
+             b.md: 1 image\n\
+             articles/x.md: edited since the last import, kept as it is\n\
+             dropped: 3 image in 2 files, 1 script in 1 files\n\
+             imported 2, updated 1, unchanged 3, removed 1"
+        );
+    }
+}
