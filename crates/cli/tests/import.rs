@@ -381,3 +381,27 @@ fn format_can_be_named_when_the_file_name_does_not_tell() {
     ]);
     assert!(String::from_utf8_lossy(&bad_lang.stderr).contains("--lang `xx`"));
 }
+
+#[test]
+fn importing_into_an_existing_kb_keeps_clear_of_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb"), &kb);
+    let settings = fs::read_to_string(kb.join("settings.toml")).unwrap();
+    let faq = dir.path().join("faq.csv");
+    // `cant-log-in` is a flow of the sample KB, `reset-password` one of its articles.
+    fs::write(
+        &faq,
+        "question,answer\nCant log in,Use the link.\nReset password,Ask for a link.\n",
+    )
+    .unwrap();
+    let report = import(&faq, &kb);
+    assert!(report.contains("imported 2,"), "{report}");
+    assert!(kb.join("articles/cant-log-in-2.md").exists());
+    assert!(kb.join("articles/reset-password-2.md").exists());
+    assert_eq!(
+        fs::read_to_string(kb.join("settings.toml")).unwrap(),
+        settings
+    );
+    assert!(check_warnings(&kb).is_empty());
+}

@@ -194,17 +194,20 @@ fn tags_of(groups: &[String]) -> Vec<String> {
     tags.into_iter().collect()
 }
 
-/// Ids of articles already in the KB that this import did not write, so new ids
-/// do not collide with hand-written articles (file names stand for ids here).
+/// Ids of articles and flows already in the KB that this import did not write, so new
+/// ids do not collide with hand-written ones (they share one id space; file names
+/// stand for ids here).
 fn ids_of_other_articles(kb: &Path, manifest: &Manifest) -> HashSet<String> {
     let ours: HashSet<PathBuf> = manifest
         .articles
         .values()
         .map(|e| kb.join(&e.file))
         .collect();
-    read_limited::files_below(&kb.join("articles"), &["md"])
-        .unwrap_or_default()
+    let articles = read_limited::files_below(&kb.join("articles"), &["md"]).unwrap_or_default();
+    let flows = read_limited::files_below(&kb.join("flows"), &["toml"]).unwrap_or_default();
+    articles
         .into_iter()
+        .chain(flows)
         .filter(|p| !ours.contains(p))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
         .collect()
