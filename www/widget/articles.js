@@ -22,6 +22,7 @@ export function openArticle(w, id, opener) {
   dom.artTitle.textContent = article.title;
   dom.artBody.innerHTML = article.html || ''; // sanitised at build time
   linksInNewTab(dom.artBody);
+  linksToArticles(w, dom.artBody, opener);
   dom.artLink.replaceChildren();
   if (article.url) {
     dom.artLink.append(h('a', { class: 'fulllink', href: article.url, target: '_blank', rel: 'noopener noreferrer' }, t('newTab'), icon('external')));
@@ -38,6 +39,19 @@ export function openArticle(w, id, opener) {
   dom.artView.scrollTop = 0;
   dom.artTitle.focus();
   save(w);
+}
+
+/** Links to other articles (`#article=<id>`, as `deflect import` writes them) open
+ *  them here in the chat rather than the page in a new tab. */
+function linksToArticles(w, container, opener) {
+  for (const a of container.querySelectorAll('a[href^="#article="]')) {
+    a.removeAttribute('target');
+    a.removeAttribute('rel');
+    a.addEventListener('click', (event) => {
+      event.preventDefault();
+      openArticle(w, a.getAttribute('href').slice('#article='.length), opener);
+    });
+  }
 }
 
 /** Back to the log where it was; `focus` returns focus to what opened the article. */

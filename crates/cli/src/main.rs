@@ -24,6 +24,7 @@ use deflect_server::config_file::ServerConfig;
 use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
 mod accounts;
+mod import;
 mod limit_args;
 mod site;
 
@@ -45,6 +46,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Import a help centre's articles (Markdown folder, Zendesk articles JSON, HTML
+    /// folder or a question,answer CSV) into a KB folder; re-running updates only what
+    /// changed.
+    Import {
+        /// The export: a folder, an articles .json or a .csv.
+        source: PathBuf,
+        /// The KB folder to write articles into (created with minimal settings if new).
+        #[arg(long, default_value = "kb")]
+        out: PathBuf,
+        /// Told from the source when omitted.
+        #[arg(long, value_enum)]
+        format: Option<import::Format>,
+        /// Language of articles whose source names none (e.g. es).
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Validate the knowledge base and run its rule tests.
     Check {
         #[arg(long, default_value = "kb")]
@@ -195,6 +212,12 @@ type CliResult = Result<(), String>;
 
 fn run(command: Command) -> CliResult {
     match command {
+        Command::Import {
+            source,
+            out,
+            format,
+            lang,
+        } => import_articles(&source, &out, format, lang.as_deref()),
         Command::Check { kb } => check(&kb),
         Command::Rules {
             messages,
@@ -277,18 +300,45 @@ fn checked(kb: &Path) -> Result<(Compiled, Vec<u8>), String> {
     compile::build_checked(kb).map_err(|failures| failures.join("\n"))
 }
 
+fn import_articles(
+    source: &Path,
+    out: &Path,
+    format: Option<import::Format>,
+    lang: Option<&str>,
+) -> CliResult {
+    let started = Instant::now();
+    let report = import::run(&import::ImportOptions {
+        source,
+        out,
+        format,
+        lang,
+    })
+    .map_err(|e| e.to_string())?;
+    println!("{}", report.render());
+    println!(
+        "in {:.1?}; next: deflect check --kb {}",
+        started.elapsed(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn check(kb: &Path) -> CliResult {
     let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
+    for warning in &compiled.warnings {
+        println!("warning: {warning}");
+    }
     let report = run_rule_cases(&compiled);
     let (_, matching) = compile::bundle_and_check(&compiled).map_err(|e| e.to_string())?;
     for failure in &matching.failures {
         println!("{failure}");
     }
     println!(
-        "{} articles, {} flows, {} checklists; rule cases: {} passed, {} failed ({} false positives, {} false negatives); matching cases: {} passed, {} failed",
+        "{} articles, {} flows, {} checklists, {} warnings; rule cases: {} passed, {} failed ({} false positives, {} false negatives); matching cases: {} passed, {} failed",
         compiled.kb.articles.len(),
         compiled.kb.flows.len(),
         compiled.kb.checklists.len(),
+        compiled.warnings.len(),
         report.passed,
         report.failures.len(),
         report.false_positives,

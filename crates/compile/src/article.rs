@@ -21,7 +21,12 @@ struct FrontMatter {
     category: Spanned<String>,
     #[serde(default)]
     tags: Vec<String>,
-    questions: Spanned<Vec<String>>,
+    /// Optional only when there are proposed questions (checked below).
+    questions: Option<Spanned<Vec<String>>>,
+    /// Questions `deflect import` guessed from the title and headings: they match like
+    /// real ones, but `deflect check` warns until an author writes real ones.
+    #[serde(default)]
+    proposed_questions: Vec<String>,
     #[serde(default)]
     keywords: Vec<String>,
     issue_type: Option<Spanned<String>>,
@@ -36,6 +41,8 @@ pub struct Parsed {
     pub id_line: usize,
     pub issue_type_line: usize,
     pub flow_line: usize,
+    /// The article has proposed questions and no real ones yet.
+    pub only_proposed_questions: bool,
 }
 
 /// Parses and checks one article file; `None` (with the reasons in `errors`) if it has
@@ -56,7 +63,11 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
             .map(|s| front.line_at(s.span().start))
             .unwrap_or(1)
     };
+    let only_proposed_questions = has_no_real_questions(&fm);
+    let mut questions = fm.questions.map(Spanned::into_inner).unwrap_or_default();
+    questions.extend(fm.proposed_questions);
     Some(Parsed {
+        only_proposed_questions,
         id_line: front.line_at(fm.id.span().start),
         issue_type_line: line_of(&fm.issue_type),
         flow_line: line_of(&fm.flow),
@@ -65,7 +76,7 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
             title: fm.title.into_inner(),
             category: fm.category.into_inner(),
             tags: fm.tags,
-            questions: fm.questions.into_inner(),
+            questions,
             keywords: fm.keywords,
             issue_type: fm.issue_type.map(Spanned::into_inner),
             flow: fm.flow.map(Spanned::into_inner),
@@ -104,6 +115,12 @@ fn split_front_matter(file: &Source, errors: &mut Vec<KbError>) -> Option<(Sourc
     Some((front, body))
 }
 
+fn has_no_real_questions(fm: &FrontMatter) -> bool {
+    fm.questions
+        .as_ref()
+        .is_none_or(|q| q.get_ref().iter().all(|q| q.trim().is_empty()))
+}
+
 /// Checks the front matter's values; returns the article's language.
 fn check_front_matter(
     fm: &FrontMatter,
@@ -131,9 +148,9 @@ fn check_front_matter(
             ),
         ));
     }
-    if fm.questions.get_ref().iter().all(|q| q.trim().is_empty()) {
+    if has_no_real_questions(fm) && fm.proposed_questions.iter().all(|q| q.trim().is_empty()) {
         errors.push(front.error_at(
-            Some(fm.questions.span()),
+            fm.questions.as_ref().map(Spanned::span),
             "give at least one example question customers ask",
         ));
     }
@@ -157,7 +174,7 @@ fn check_front_matter(
 /// An article's "open in a new tab" link: the widget puts it in an `href`, so only a
 /// web address may go there (`javascript:` or `data:` would run or show anything).
 /// Absolute `http(s)://host…` links and paths on the embedding site (`/help/…`) pass.
-fn check_link(url: &str) -> Result<(), &'static str> {
+pub fn check_link(url: &str) -> Result<(), &'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("must not contain spaces or control characters");
     }
@@ -175,7 +192,32 @@ fn check_link(url: &str) -> Result<(), &'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_link;
+    use super::*;
+    use std::path::Path;
+
+    fn article(front: &str) -> (Option<Parsed>, Vec<KbError>) {
+        let text =
+            format!("+++\nid = \"a\"\ntitle = \"A\"\ncategory = \"tech\"\n{front}+++\nBody\n");
+        let mut errors = Vec::new();
+        let parsed = parse(&Source::new(Path::new("a.md"), text), "en", &mut errors);
+        (parsed, errors)
+    }
+
+    #[test]
+    fn proposed_questions_match_but_are_marked() {
+        let (parsed, errors) = article("proposed_questions = [\"How?\"]\n");
+        let parsed = parsed.expect("proposed questions alone are enough to build");
+        assert!(errors.is_empty());
+        assert!(parsed.only_proposed_questions);
+        assert_eq!(parsed.article.questions, ["How?"]);
+        let (parsed, _) = article("questions = [\"Why?\"]\nproposed_questions = [\"How?\"]\n");
+        let parsed = parsed.unwrap();
+        assert!(!parsed.only_proposed_questions);
+        assert_eq!(parsed.article.questions, ["Why?", "How?"]);
+        let (parsed, errors) = article("");
+        assert!(parsed.is_none());
+        assert!(errors[0].message.contains("example question"), "{errors:?}");
+    }
 
     #[test]
     fn only_web_addresses_are_links() {

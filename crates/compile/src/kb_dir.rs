@@ -23,6 +23,9 @@ pub struct Compiled {
     pub matching_cases: Vec<LocatedMatchingCase>,
     /// Where the matching cases were read from, for reports.
     pub matching_cases_path: PathBuf,
+    /// What an author should still fix but that does not stop the build: articles
+    /// whose example questions are all proposed by `deflect import`.
+    pub warnings: Vec<KbError>,
 }
 
 /// Reads every file of the knowledge base in `dir` and checks it whole.
@@ -64,6 +67,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     let (true, Some(settings), Some(rules)) = (errors.is_empty(), top.settings, top.rules) else {
         return Err(KbErrors(errors));
     };
+    let warnings = proposed_question_warnings(&articles);
     let kb = Kb {
         version: version_of(hasher),
         settings,
@@ -79,7 +83,24 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         rule_cases_path: top.rule_cases_path,
         matching_cases: top.matching_cases,
         matching_cases_path: top.matching_cases_path,
+        warnings,
     })
+}
+
+/// One warning per article that has only the questions `deflect import` proposed.
+fn proposed_question_warnings(articles: &[(PathBuf, article::Parsed)]) -> Vec<KbError> {
+    articles
+        .iter()
+        .filter(|(_, a)| a.only_proposed_questions)
+        .map(|(path, a)| KbError {
+            file: path.clone(),
+            line: a.id_line,
+            message: format!(
+                "article `{}` has only proposed questions: write the questions customers really ask in `questions`",
+                a.article.id
+            ),
+        })
+        .collect()
 }
 
 /// The KB's version: the first bytes of the hash of its files, names and contents.

@@ -34,7 +34,7 @@ mod synonyms;
 mod training;
 mod vectors;
 
-pub use article::CATEGORIES;
+pub use article::{CATEGORIES, check_link};
 pub use bundle::bundle;
 pub use error::{KbError, KbErrors};
 pub use gzip::gzip;

@@ -65,6 +65,13 @@ mod tests {
     }
 
     #[test]
+    fn links_to_other_articles_survive_sanitising() {
+        // `deflect import` writes links between articles so; the widget opens them inline.
+        let html = to_safe_html("See [refunds](#article=get-a-refund).");
+        assert!(html.contains(r##"href="#article=get-a-refund""##), "{html}");
+    }
+
+    #[test]
     fn links_open_in_a_new_tab() {
         let html = to_safe_html("[Help](https://example.com/help)");
         assert!(html.contains(r#"target="_blank""#), "{html}");
