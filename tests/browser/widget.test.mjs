@@ -71,6 +71,22 @@ test('an article opens inside the chat with links in a new tab, and Yes marks th
   await context.close();
 });
 
+test('a link to another article opens that article in the chat, not a new tab', { timeout: 60000 }, async () => {
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
+  const dialog = await openChat(page);
+  await ask(page, 'My download link has expired');
+  await dialog.getByRole('log').getByRole('button', { name: 'Download link expired' }).click();
+  await dialog.getByRole('heading', { name: 'Download link expired' }).waitFor();
+  const link = dialog.locator('.prose a', { hasText: 'Where to download your files' });
+  assert.equal(await link.getAttribute('target'), null, 'no new tab for an article of this KB');
+  const pages = context.pages().length;
+  await link.click();
+  await dialog.getByRole('heading', { name: 'Where to download your files' }).waitFor();
+  assert.equal(context.pages().length, pages, 'nothing opened outside the chat');
+  assertCleanConsole();
+  await context.close();
+});
+
 test('No offers the next best answer, and repeated misses hand off to a person', { timeout: 60000 }, async () => {
   const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
   const dialog = await openChat(page);
