@@ -35,7 +35,8 @@ pub(super) fn section(html: &mut String, stored: &StoredTicket, csrf: Option<&st
     html.push_str(
         "<tr><th>Destination</th><th>What</th><th>State</th><th>Attempts</th><th>Last error</th></tr>\n",
     );
-    for (state, what) in stored.deliveries_out.iter().zip(event_names(stored)) {
+    for state in &stored.deliveries_out {
+        let what = describe(stored, state);
         let status = match state.status {
             "delivered" => format!(
                 "delivered {}",
@@ -79,14 +80,7 @@ pub(super) fn section(html: &mut String, stored: &StoredTicket, csrf: Option<&st
     }
 }
 
-/// "ticket" or "follow-up 2", for each delivery in order.
-fn event_names(stored: &StoredTicket) -> impl Iterator<Item = String> + '_ {
-    stored
-        .deliveries_out
-        .iter()
-        .map(|state| describe(stored, state))
-}
-
+/// What a delivery carried: "ticket" or "follow-up 2".
 fn describe(stored: &StoredTicket, state: &DeliveryState) -> String {
     if state.event == CREATED_KEY {
         return "ticket".to_owned();

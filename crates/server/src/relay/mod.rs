@@ -145,7 +145,7 @@ impl Relay {
             store: store.with_relay_destinations(config.destination_names()),
             destinations,
             mailer,
-            poster: Poster::new(),
+            poster: Poster::new()?,
             retry: config.retry.clone(),
             lease: slowest * 2 + Duration::from_secs(2),
             settings,

@@ -189,15 +189,6 @@ impl Store {
         Ok(changed == 1)
     }
 
-    /// Every delivery of one ticket, as the inbox shows them.
-    pub fn deliveries_of(&self, ticket_id: &str) -> Result<Vec<DeliveryState>, StoreError> {
-        self.read(|tx| {
-            Ok(by_ticket(tx, &[ticket_id])?
-                .remove(ticket_id)
-                .unwrap_or_default())
-        })
-    }
-
     /// An operator's retry: every undelivered delivery of `ticket_id` (failed or
     /// waiting for its next try, not one skipped by design) is due now and retried
     /// afresh; how many.
@@ -270,6 +261,17 @@ mod tests {
     use super::*;
     use crate::test_stores::{TempPostgres, on_both};
     use deflect_engine::ticket::{Contact, FollowUp, Ticket};
+
+    impl Store {
+        /// Every delivery of one ticket, as the inbox shows them.
+        pub fn deliveries_of(&self, ticket_id: &str) -> Result<Vec<DeliveryState>, StoreError> {
+            self.read(|tx| {
+                Ok(by_ticket(tx, &[ticket_id])?
+                    .remove(ticket_id)
+                    .unwrap_or_default())
+            })
+        }
+    }
 
     fn relaying(store: &Store, destinations: &[&str]) -> Store {
         let names = destinations.iter().map(|d| (*d).to_owned()).collect();

@@ -120,7 +120,9 @@ pub struct Poster {
 }
 
 impl Poster {
-    pub fn new() -> Self {
+    /// The webhook client; an error when TLS cannot be set up (the relay does not start
+    /// rather than post with a client that would follow redirects).
+    pub fn new() -> Result<Self, ConfigError> {
         // One crypto provider for the whole process (rustls asks for it once); an
         // error only means another part installed it first. ring is what lettre uses
         // too; it lacks post-quantum key exchange, which webhook endpoints do not need.
@@ -131,8 +133,8 @@ impl Poster {
             // A redirect would re-send a signed body somewhere the operator never named.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
-        Self { client }
+            .map_err(|err| ConfigError::Incomplete(format!("webhook client: {err}")))?;
+        Ok(Self { client })
     }
 
     /// Posts `body` with `headers` (its content type among them) to `url`; any 2xx is
@@ -159,12 +161,6 @@ impl Poster {
                 not_before: None,
             },
         }
-    }
-}
-
-impl Default for Poster {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
