@@ -215,11 +215,7 @@ fn broken_rule_case_fails_with_its_line() {
         + "\n[[case]]\nname = \"wrong on purpose\"\nmessages = [\"I love this course\"]\nexpect_escalate = [\"chargeback\"]\n";
     fs::write(&path, &text).unwrap();
     let compiled = compile_dir(dir.path()).unwrap();
-    let report = deflect_compile::run_rule_cases(
-        &compiled.kb.rules,
-        &compiled.rule_cases,
-        &compiled.rule_cases_path,
-    );
+    let report = common::rule_case_report(&compiled);
     assert_eq!(report.failures.len(), 1);
     assert_eq!(report.false_negatives, 1);
     let line = text
@@ -321,6 +317,77 @@ fn a_rule_that_leads_to_no_checklist_is_reported_at_its_line() {
 }
 
 #[test]
+fn a_rule_threshold_outside_zero_to_one_and_an_unknown_language_are_reported() {
+    let errors = common::kb_errors_after(|kb| {
+        let rules = kb.join("rules.toml");
+        common::replace_once(&rules, "threshold = 0.85", "threshold = 1.5");
+        common::replace_once(
+            &rules,
+            "[escalate.languages.es]\nphrases = [\"contracargo\"",
+            "[escalate.languages.xx]\nphrases = [\"contracargo\"",
+        )
+    });
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().all(|e| e.starts_with("rules.toml:")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("threshold 1.5 must be between 0 and 1")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("language `xx` is not supported")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_rule_example_made_only_of_common_words_is_reported() {
+    let errors = common::kb_errors_after(|kb| {
+        common::replace_once(
+            &kb.join("rules.toml"),
+            "  \"Expect legal proceedings\",",
+            "  \"Expect legal proceedings\",\n  \"I would have been\",",
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("example `I would have been` has no words left"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn held_out_rule_cases_are_measured_without_failing_the_build() {
+    let kb = common::scratch_kb();
+    let folder = kb.path().join("rule-tests");
+    fs::remove_dir_all(&folder).unwrap();
+    fs::create_dir_all(&folder).unwrap();
+    let held_out = folder.join("held-out.toml");
+    fs::write(
+        &held_out,
+        "measure_only = true\n[[case]]\nname = \"a miss\"\nmessages = [\"where are my files\"]\nexpect_escalate = [\"chargeback\"]\n[[case]]\nname = \"a near miss\"\nmessages = [\"where are my files\"]\nexpect_escalate = []\n",
+    )
+    .unwrap();
+    let compiled = compile_dir(kb.path()).unwrap();
+    let report = common::rule_case_report(&compiled);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let measured = &report.measured;
+    assert_eq!((measured.escalations, measured.escalations_fired), (1, 0));
+    assert_eq!((measured.near_misses, measured.near_misses_fired), (1, 0));
+    assert!(
+        measured.misses[0]
+            .message
+            .contains("expected rule `chargeback` to fire")
+    );
+}
+
+#[test]
 fn a_rule_naming_a_checklist_that_does_not_exist_is_reported() {
     let errors = common::kb_errors_after(|kb| {
         common::replace_once(
@@ -378,11 +445,7 @@ fn a_rule_case_states_the_checklist_a_message_leads_to() {
     );
     fs::write(&cases, text).unwrap();
     let compiled = compile_dir(kb.path()).unwrap();
-    let report = deflect_compile::run_rule_cases(
-        &compiled.kb.rules,
-        &compiled.rule_cases,
-        &compiled.rule_cases_path,
-    );
+    let report = common::rule_case_report(&compiled);
     assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
     assert!(
         report.failures[0]

@@ -148,7 +148,8 @@ fn the_vector_table_shipped_with_the_sample_kb_is_small() {
     let table = postcard::to_allocvec(&common::sample_bundle().vectors).unwrap();
     let gzip = common::gzip_size(&table);
     assert!(gzip > 5_000, "the table is not empty: {gzip} bytes");
-    assert!(gzip < 20 * 1024, "{gzip} bytes gzip");
+    // The escalation rules' English words have vectors too (1.5 KB of it).
+    assert!(gzip < 22 * 1024, "{gzip} bytes gzip");
 }
 
 #[test]

@@ -134,6 +134,14 @@ pub fn kb_errors_after(edit: impl FnOnce(&Path)) -> Vec<String> {
 }
 
 /// Replaces the first `from` in a file, which must contain it.
+/// Runs a compiled KB's rule cases against its own engine, as the build does.
+#[allow(dead_code)]
+pub fn rule_case_report(compiled: &compile::Compiled) -> compile::RuleCaseReport {
+    let bundle = compile::bundle(&compiled.kb).unwrap();
+    let engine = deflect::Engine::from_bundle(bundle).unwrap();
+    compile::run_rule_cases(&engine, &compiled.rule_cases)
+}
+
 pub fn replace_once(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{} lacks {from:?}", path.display());

@@ -26,6 +26,7 @@ use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOp
 mod accounts;
 mod import;
 mod limit_args;
+mod rules;
 mod site;
 
 use accounts::{AgentCommand, DatabaseArgs, TokenCommand};
@@ -83,6 +84,9 @@ enum Command {
         /// Tags the conversation carries, for routing.
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// The conversation's language (default: the KB's), e.g. es.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Measure matching on labelled questions: a CSV with a header and `text,article_id`
     /// rows. Prints top-1, top-3, MRR@10, confident coverage and the misses.
@@ -225,12 +229,16 @@ fn run(command: Command) -> CliResult {
             tier,
             after_troubleshooting,
             tags,
-        } => rules(
+            lang,
+        } => rules::run(
             &kb,
             &messages,
-            tier.as_deref(),
-            after_troubleshooting,
-            &tags,
+            rules::Asked {
+                tier: tier.as_deref(),
+                after_troubleshooting,
+                tags: &tags,
+                lang: lang.as_deref(),
+            },
         ),
         Command::Eval {
             file,
@@ -328,8 +336,9 @@ fn check(kb: &Path) -> CliResult {
     for warning in &compiled.warnings {
         println!("warning: {warning}");
     }
-    let report = run_rule_cases(&compiled);
-    let (_, matching) = compile::bundle_and_check(&compiled).map_err(|e| e.to_string())?;
+    let (bundle, matching) = compile::bundle_and_check(&compiled).map_err(|e| e.to_string())?;
+    let engine = Engine::from_bundle(bundle).map_err(|e| e.to_string())?;
+    let report = rules::run_cases(&engine, &compiled);
     for failure in &matching.failures {
         println!("{failure}");
     }
@@ -346,77 +355,12 @@ fn check(kb: &Path) -> CliResult {
         matching.passed,
         matching.failures.len()
     );
-    passed(&report)?;
+    rules::passed(&report)?;
     if matching.failures.is_empty() {
         Ok(())
     } else {
         Err("matching cases failed".into())
     }
-}
-
-/// Runs the KB's rule cases, printing each failure.
-fn run_rule_cases(compiled: &compile::Compiled) -> compile::RuleCaseReport {
-    let report = compile::run_rule_cases(
-        &compiled.kb.rules,
-        &compiled.rule_cases,
-        &compiled.rule_cases_path,
-    );
-    for failure in &report.failures {
-        println!("{failure}");
-    }
-    report
-}
-
-fn passed(report: &compile::RuleCaseReport) -> CliResult {
-    if report.failures.is_empty() {
-        Ok(())
-    } else {
-        Err("rule cases failed".into())
-    }
-}
-
-fn rules(
-    kb: &Path,
-    messages: &[String],
-    tier: Option<&str>,
-    after_troubleshooting: bool,
-    tags: &[String],
-) -> CliResult {
-    let compiled = compile::compile_dir(kb).map_err(|e| e.to_string())?;
-    if messages.is_empty() {
-        let report = run_rule_cases(&compiled);
-        println!(
-            "{} rule cases: {} passed, {} failed\n  false positives (fired but should not): {}\n  false negatives (should fire but did not): {}",
-            compiled.rule_cases.len(),
-            report.passed,
-            report.failures.len(),
-            report.false_positives,
-            report.false_negatives
-        );
-        return passed(&report);
-    }
-    let matcher = deflect_engine::escalation::RuleMatcher::new(&compiled.kb.rules);
-    let outcome = matcher.simulate(messages, tier, after_troubleshooting, tags);
-    if outcome.fired.is_empty() {
-        println!("no rule fires");
-    }
-    for fired in &outcome.fired {
-        let phrase = fired
-            .phrase
-            .as_deref()
-            .map(|p| format!(" (phrase \"{p}\")"))
-            .unwrap_or_default();
-        println!("fires {}{phrase} on \"{}\"", fired.rule_id, fired.text);
-    }
-    println!("queue: {}", outcome.queue);
-    if !outcome.fired.is_empty() {
-        let checklist = compile::handoff_checklist(&compiled.kb.rules, &matcher, &outcome, tags);
-        let asks = checklist.map_or("only a way to reply".to_string(), |c| {
-            format!("checklist {c}")
-        });
-        println!("after the contact the handoff asks: {asks}");
-    }
-    Ok(())
 }
 
 fn ask(kb: &Path, question: &str, lang: &str, limit: usize) -> CliResult {

@@ -8,7 +8,7 @@ use deflect_engine::bundle::Bundle;
 use deflect_engine::model::Kb;
 use deflect_engine::search::{Entry, SearchIndex, entries};
 
-use crate::{expansion, index, training, vectors};
+use crate::{expansion, index, rule_meaning, training, vectors};
 
 /// Indexes `kb` and learns its classifier: what the browser downloads. The classifier
 /// is trained on the matcher that opens the rest of the bundle, so that training and
@@ -18,30 +18,51 @@ pub fn bundle(kb: &Kb) -> Result<Bundle> {
     let mut bundle = Bundle {
         kb: kb.clone(),
         index: index::index_files(kb)?,
-        expansion: expansion::for_vocabulary(&english_vocabulary(&entries)),
-        vectors: vectors::for_words(&english_spellings(&entries)),
+        expansion: expansion::for_vocabulary(&english_vocabulary(english_texts(kb, &entries))),
+        vectors: vectors::for_words(&english_spellings(english_texts(kb, &entries))),
         classifier: Default::default(),
+        rule_meaning: Default::default(),
     };
-    bundle.classifier = training::train_classifier(&SearchIndex::open(&bundle)?);
+    let index = SearchIndex::open(&bundle)?;
+    bundle.classifier = training::train_classifier(&index);
+    bundle.rule_meaning = rule_meaning::fit(kb);
     Ok(bundle)
 }
 
-/// The KB's English terms, stemmed: what meaning expansion may lead to.
-fn english_vocabulary(entries: &[Entry]) -> HashSet<String> {
-    let mut analyzer = analysis::analyzer("en");
-    entries
+/// The KB's English texts that meaning is compared with: entries' summaries, and the
+/// escalation rules' English phrases and examples.
+fn english_texts<'a>(kb: &'a Kb, entries: &'a [Entry]) -> impl Iterator<Item = &'a str> + 'a {
+    let summaries = entries
         .iter()
         .filter(|e| e.lang == "en")
-        .flat_map(|e| analysis::terms(&mut analyzer, &e.summary, "en"))
+        .map(|e| e.summary.as_str());
+    let rules = kb
+        .rules
+        .escalate
+        .iter()
+        .flat_map(|rule| rule.words_by_language(&kb.settings.default_lang))
+        .filter(|(lang, _, _)| *lang == "en")
+        .flat_map(|(_, phrases, examples)| phrases.iter().chain(examples))
+        .map(|text| text.trim_start_matches('^').trim_end_matches('$'));
+    summaries.chain(rules)
+}
+
+/// The KB's English terms, stemmed: what meaning expansion may lead to.
+fn english_vocabulary<'a>(texts: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    let mut analyzer = analysis::analyzer("en");
+    texts
+        .flat_map(|text| analysis::terms(&mut analyzer, text, "en"))
         .collect()
 }
 
 /// Each stem of the KB's English words with the spellings the KB uses for it.
-fn english_spellings(entries: &[Entry]) -> BTreeMap<String, BTreeSet<String>> {
+fn english_spellings<'a>(
+    texts: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, BTreeSet<String>> {
     let mut analyzer = analysis::analyzer("en");
     let mut spellings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for entry in entries.iter().filter(|e| e.lang == "en") {
-        for word in analysis::plain_words(&entry.summary, "en") {
+    for text in texts {
+        for word in analysis::plain_words(text, "en") {
             if let [stem] = analysis::terms(&mut analyzer, &word, "en").as_slice() {
                 spellings.entry(stem.clone()).or_default().insert(word);
             }

@@ -17,8 +17,6 @@ use crate::{article, checklist, flow, matching_tests, rule_tests, rules, setting
 pub struct Compiled {
     pub kb: Kb,
     pub rule_cases: Vec<LocatedCase>,
-    /// Where the rule cases were read from, for reports.
-    pub rule_cases_path: PathBuf,
     /// Questions and the answers they must get (`matching-tests.toml`).
     pub matching_cases: Vec<LocatedMatchingCase>,
     /// Where the matching cases were read from, for reports.
@@ -80,7 +78,6 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     Ok(Compiled {
         kb,
         rule_cases: top.rule_cases,
-        rule_cases_path: top.rule_cases_path,
         matching_cases: top.matching_cases,
         matching_cases_path: top.matching_cases_path,
         warnings,
@@ -116,7 +113,6 @@ struct TopLevel {
     rules_path: PathBuf,
     checklists: Vec<Checklist>,
     rule_cases: Vec<LocatedCase>,
-    rule_cases_path: PathBuf,
     matching_cases: Vec<LocatedMatchingCase>,
     matching_cases_path: PathBuf,
     synonyms: Vec<SynonymGroup>,
@@ -145,17 +141,26 @@ impl<'a> Reader<'a> {
         let settings = self
             .read("settings.toml", true)
             .and_then(|s| settings::parse(&s, &mut self.errors));
+        let default_lang = settings
+            .as_ref()
+            .map_or("en", |s: &Settings| s.default_lang.as_str());
         let rules = self
             .read("rules.toml", true)
-            .and_then(|s| rules::parse(&s, &mut self.errors));
+            .and_then(|s| rules::parse(&s, default_lang, &mut self.errors));
         let checklists = self
             .read("checklists.toml", true)
             .map(|s| checklist::parse(&s, &mut self.errors))
             .unwrap_or_default();
-        let rule_cases = self
+        let mut rule_cases = self
             .read("rule-tests.toml", false)
             .map(|s| rule_tests::parse(&s, &mut self.errors))
             .unwrap_or_default();
+        if self.dir.join("rule-tests").is_dir() {
+            let files = self.entries("rule-tests", "toml", |s, errors| {
+                Some(rule_tests::parse(s, errors))
+            });
+            rule_cases.extend(files.into_iter().flat_map(|(_, cases)| cases));
+        }
         let matching_cases = self
             .read_unhashed("matching-tests.toml", false)
             .map(|s| matching_tests::parse(&s, &mut self.errors))
@@ -170,7 +175,6 @@ impl<'a> Reader<'a> {
             rules_path: self.dir.join("rules.toml"),
             checklists,
             rule_cases,
-            rule_cases_path: self.dir.join("rule-tests.toml"),
             matching_cases,
             matching_cases_path: self.dir.join("matching-tests.toml"),
             synonyms,
@@ -428,6 +432,7 @@ fn check_no_stray_files(dir: &Path, errors: &mut Vec<KbError>) {
         "rules.toml",
         "checklists.toml",
         "rule-tests.toml",
+        "rule-tests",
         "matching-tests.toml",
         "synonyms.toml",
         "articles",

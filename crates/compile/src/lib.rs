@@ -26,6 +26,7 @@ mod markdown;
 mod matching_cases;
 mod matching_tests;
 mod rule_cases;
+mod rule_meaning;
 mod rule_tests;
 mod rules;
 mod settings;
@@ -54,16 +55,14 @@ use std::path::Path;
 pub fn build_checked(dir: &Path) -> Result<(Compiled, Vec<u8>), Vec<String>> {
     let strings = |errors: &[KbError]| errors.iter().map(ToString::to_string).collect();
     let compiled = compile_dir(dir).map_err(|errors| strings(&errors.0))?;
-    let rules = run_rule_cases(
-        &compiled.kb.rules,
-        &compiled.rule_cases,
-        &compiled.rule_cases_path,
-    );
+    let (bundle, matching) = bundle_and_check(&compiled)
+        .map_err(|e| vec![format!("cannot index the knowledge base: {e}")])?;
+    let engine = deflect_engine::Engine::from_bundle(bundle.clone())
+        .map_err(|e| vec![format!("cannot open the knowledge base's bundle: {e}")])?;
+    let rules = run_rule_cases(&engine, &compiled.rule_cases);
     if !rules.failures.is_empty() {
         return Err(strings(&rules.failures));
     }
-    let (bundle, matching) = bundle_and_check(&compiled)
-        .map_err(|e| vec![format!("cannot index the knowledge base: {e}")])?;
     if !matching.failures.is_empty() {
         return Err(strings(&matching.failures));
     }

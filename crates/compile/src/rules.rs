@@ -1,6 +1,6 @@
 //! `kb/rules.toml`: escalation rules and routing.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -10,7 +10,9 @@ use toml::Spanned;
 use super::source::{Source, is_valid_id};
 use crate::error::KbError;
 use crate::flow::Reference;
-use deflect_engine::model::{EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet};
+use deflect_engine::model::{
+    EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet, RuleWords,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +30,11 @@ struct RawRule {
     #[serde(default)]
     phrases: Vec<String>,
     #[serde(default)]
+    examples: Vec<String>,
+    threshold: Option<f32>,
+    #[serde(default)]
+    languages: BTreeMap<String, RawWords>,
+    #[serde(default)]
     tiers: Vec<String>,
     #[serde(default)]
     after_troubleshooting: bool,
@@ -35,6 +42,16 @@ struct RawRule {
     priority: Priority,
     issue_type: Option<String>,
     ask: Option<HandoffAsk>,
+}
+
+/// `[escalate.languages.<code>]`: a rule's phrases and examples in another language.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    #[serde(default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,12 +81,13 @@ pub struct Parsed {
     pub references: Vec<Reference>,
 }
 
-/// Parses and checks `kb/rules.toml`; `None` if it is not valid TOML of that shape.
-pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Parsed> {
+/// Parses and checks `kb/rules.toml`, whose top-level phrases and examples are in
+/// `default_lang`; `None` if it is not valid TOML of that shape.
+pub fn parse(source: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Option<Parsed> {
     let raw: RawRules = source.parse_toml().map_err(|e| errors.push(e)).ok()?;
     let mut phrases = PhraseCheck {
         source,
-        analyzer: deflect_engine::analysis::analyzer("en"),
+        analyzers: BTreeMap::new(),
     };
     let mut seen = HashSet::new();
     let mut escalate = Vec::new();
@@ -85,12 +103,31 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Parsed> {
         let span = spanned.span();
         let rule = spanned.into_inner();
         check_rule(&rule, &span, &mut seen, source, errors);
-        phrases.check(&rule.phrases, &span, errors);
+        check_languages(&rule, &span, default_lang, source, errors);
+        phrases.check(&rule.phrases, default_lang, "phrase", &span, errors);
+        phrases.check(&rule.examples, default_lang, "example", &span, errors);
+        for (lang, words) in &rule.languages {
+            phrases.check(&words.phrases, lang, "phrase", &span, errors);
+            phrases.check(&words.examples, lang, "example", &span, errors);
+        }
         checklist_named_at(&rule.issue_type, &span);
         escalate.push(EscalationRule {
             id: rule.id,
             reason: rule.reason,
             phrases: rule.phrases,
+            examples: rule.examples,
+            threshold: rule.threshold,
+            languages: rule
+                .languages
+                .into_iter()
+                .map(|(lang, w)| {
+                    let words = RuleWords {
+                        phrases: w.phrases,
+                        examples: w.examples,
+                    };
+                    (lang, words)
+                })
+                .collect(),
             tiers: rule.tiers.into_iter().map(|t| t.to_lowercase()).collect(),
             after_troubleshooting: rule.after_troubleshooting,
             priority: rule.priority,
@@ -111,7 +148,7 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Option<Parsed> {
                     format!("route to `{}` needs at least one tag", route.queue),
                 ));
             }
-            phrases.check(&route.review_phrases, &span, errors);
+            phrases.check(&route.review_phrases, default_lang, "phrase", &span, errors);
             checklist_named_at(&route.issue_type, &span);
             Route {
                 tags: route.tags,
@@ -151,12 +188,29 @@ fn check_rule(
     if !seen.insert(rule.id.clone()) {
         problem(format!("rule id `{}` is used twice", rule.id));
     }
-    if rule.phrases.is_empty() && rule.tiers.is_empty() {
-        problem(format!("rule `{}` needs `phrases` or `tiers`", rule.id));
-    }
-    if rule.after_troubleshooting && rule.phrases.is_empty() {
+    let has_words = !rule.phrases.is_empty()
+        || !rule.examples.is_empty()
+        || rule
+            .languages
+            .values()
+            .any(|w| !w.phrases.is_empty() || !w.examples.is_empty());
+    if !has_words && rule.tiers.is_empty() {
         problem(format!(
-            "rule `{}`: after_troubleshooting needs phrases",
+            "rule `{}` needs `phrases`, `examples` or `tiers`",
+            rule.id
+        ));
+    }
+    if rule.after_troubleshooting && !has_words {
+        problem(format!(
+            "rule `{}`: after_troubleshooting needs phrases or examples",
+            rule.id
+        ));
+    }
+    if let Some(threshold) = rule.threshold
+        && !(threshold > 0.0 && threshold < 1.0)
+    {
+        problem(format!(
+            "rule `{}`: threshold {threshold} must be between 0 and 1 (the chance a message means the rule)",
             rule.id
         ));
     }
@@ -173,21 +227,59 @@ fn check_rule(
     }
 }
 
-/// Phrases are matched by their analysed words; one made only of common words could
-/// never match.
+/// A rule's other languages must be ones articles can be written in, and not the
+/// default language, whose phrases and examples are the rule's own.
+fn check_languages(
+    rule: &RawRule,
+    span: &Range<usize>,
+    default_lang: &str,
+    source: &Source,
+    errors: &mut Vec<KbError>,
+) {
+    for lang in rule.languages.keys() {
+        let message = if lang == default_lang {
+            format!(
+                "rule `{}`: `languages.{lang}` is the KB's default language; put its phrases and examples on the rule itself",
+                rule.id
+            )
+        } else if !deflect_engine::analysis::is_supported(lang) {
+            format!(
+                "rule `{}`: language `{lang}` is not supported (en, es, fr, de, it, pt, nl)",
+                rule.id
+            )
+        } else {
+            continue;
+        };
+        errors.push(source.error_at(Some(span.clone()), message));
+    }
+}
+
+/// Phrases and examples are matched by their analysed words; one made only of common
+/// words could never match.
 struct PhraseCheck<'a> {
     source: &'a Source,
-    analyzer: TextAnalyzer,
+    analyzers: BTreeMap<String, TextAnalyzer>,
 }
 
 impl PhraseCheck<'_> {
-    fn check(&mut self, phrases: &[String], span: &Range<usize>, errors: &mut Vec<KbError>) {
-        for phrase in phrases {
-            if deflect_engine::analysis::terms(&mut self.analyzer, phrase, "en").is_empty() {
+    fn check(
+        &mut self,
+        texts: &[String],
+        lang: &str,
+        what: &str,
+        span: &Range<usize>,
+        errors: &mut Vec<KbError>,
+    ) {
+        let analyzer = self
+            .analyzers
+            .entry(lang.to_string())
+            .or_insert_with(|| deflect_engine::analysis::analyzer(lang));
+        for text in texts {
+            if deflect_engine::analysis::terms(analyzer, text, lang).is_empty() {
                 errors.push(self.source.error_at(
                     Some(span.clone()),
                     format!(
-                        "phrase `{phrase}` has no words left after removing common words; it could never match"
+                        "{what} `{text}` has no words left after removing common words; it could never match"
                     ),
                 ));
             }

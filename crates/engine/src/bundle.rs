@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::escalation::meaning::RuleMeaning;
 use crate::model::Kb;
 use crate::search::classifier::Classifier;
 use crate::search::expansion::Expansion;
@@ -19,8 +20,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// Bump when [`Bundle`] or anything inside it changes shape, including the index's
 /// layout (3: one segment in entry order, no `ord` field; 4: per-language settings;
 /// 5: the article classifier among the index files; 6: the matcher's tables as typed
-/// fields instead of files found by name).
-pub const FORMAT_VERSION: u32 = 6;
+/// fields instead of files found by name; 7: escalation rules' examples, languages and
+/// thresholds, and their word weights and calibration).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +37,8 @@ pub struct Bundle {
     pub vectors: VectorTable,
     /// The article classifier learned from the example questions.
     pub classifier: Classifier,
+    /// Word weights and calibration for escalation rules' examples.
+    pub rule_meaning: RuleMeaning,
 }
 
 /// A tantivy index as files: path and bytes.

@@ -3,7 +3,7 @@
 
 use crate::bundle::Bundle;
 use crate::error::Result;
-use crate::escalation::RuleMatcher;
+use crate::escalation::{Context, Firing, RuleMatcher};
 use crate::model::Kb;
 use crate::search::{Match, SearchIndex};
 
@@ -21,9 +21,15 @@ impl Engine {
     }
 
     /// Opens a bundle already in memory (what the CLI and tests do after compiling).
-    pub fn from_bundle(bundle: Bundle) -> Result<Engine> {
+    pub fn from_bundle(mut bundle: Bundle) -> Result<Engine> {
+        let rule_meaning = std::mem::take(&mut bundle.rule_meaning);
         let (index, kb) = SearchIndex::open_owned(bundle)?;
-        let rules = RuleMatcher::new(&kb.rules);
+        let rules = RuleMatcher::with_meaning(
+            &kb.rules,
+            &kb.settings.default_lang,
+            &rule_meaning,
+            Some(&index),
+        );
         Ok(Engine { kb, index, rules })
     }
 
@@ -33,6 +39,12 @@ impl Engine {
 
     pub fn rules(&self) -> &RuleMatcher {
         &self.rules
+    }
+
+    /// The rules a customer message fires, its meaning compared with the rules'
+    /// examples through the index's sentence vectors.
+    pub fn escalations(&self, text: &str, ctx: Context<'_>) -> Vec<Firing> {
+        self.rules.evaluate(text, ctx, Some(&self.index))
     }
 
     /// The matcher, for tools that look inside it (`deflect ask`, evaluation).

@@ -180,9 +180,10 @@ impl Conversation {
             tier: self.customer.tier.as_deref(),
             troubleshooting_suggested: self.troubleshooting_suggested,
             first_message: self.customer_messages == 1 || self.tier_changed,
+            lang: &self.lang,
         };
         self.tier_changed = false;
-        let firings = engine.rules().evaluate(text, ctx);
+        let firings = engine.escalations(text, ctx);
         let Some(first) = firings.first() else {
             return false;
         };

@@ -40,6 +40,7 @@ pub fn replay(
         .iter()
         .map(|step| (step.at_ms, step.answer.as_str()))
         .collect();
+    let lang = engine.resolve_lang(&ticket.lang);
     let mut suggested = false;
     let mut first_message = true;
     let mut fired: Vec<FiredRule> = Vec::new();
@@ -57,11 +58,12 @@ pub fn replay(
             tier,
             troubleshooting_suggested: suggested,
             first_message,
+            lang: &lang,
         };
         first_message = false;
         // The conversation hands off at the first message a rule fires on.
         if typed && fired.is_empty() {
-            let firings = engine.rules().evaluate(&line.text, ctx);
+            let firings = engine.escalations(&line.text, ctx);
             top_priority = firings.iter().map(|f| f.priority).max();
             fired = firings.into_iter().map(|f| f.fired).collect();
         }

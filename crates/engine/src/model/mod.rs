@@ -12,7 +12,10 @@ mod settings;
 pub use article::Article;
 pub use checklist::{Checklist, ChecklistTranslation, Field, FieldKind, Prefill};
 pub use flow::{Choice, Flow, Outcome, Step, StepInput};
-pub use rules::{EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet};
+pub use rules::{
+    DEFAULT_RULE_THRESHOLD, EscalationRule, HandoffAsk, Priority, Route, Routing, RuleSet,
+    RuleWords,
+};
 pub use settings::{Settings, Translation};
 
 use serde::{Deserialize, Serialize};

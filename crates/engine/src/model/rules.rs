@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Escalation rules and routing, as authored in `kb/rules.toml`.
@@ -12,8 +14,20 @@ pub struct RuleSet {
 pub struct EscalationRule {
     pub id: String,
     pub reason: String,
-    /// Whole-word phrases, matched after stemming; any one fires the rule.
+    /// Whole-word phrases in the KB's default language, matched after stemming; any
+    /// one fires the rule.
     pub phrases: Vec<String>,
+    /// Example messages in the KB's default language: a message close enough in
+    /// meaning to them fires the rule, whatever its words (`escalation::meaning`).
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// The calibrated chance of meaning the rule above which an example match fires
+    /// it; `None`: [`DEFAULT_RULE_THRESHOLD`].
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// Phrases and examples in the KB's other languages, by language code.
+    #[serde(default)]
+    pub languages: BTreeMap<String, RuleWords>,
     /// Customer tiers that fire the rule on their first message.
     pub tiers: Vec<String>,
     /// Fire only once troubleshooting (an article or a flow) was already suggested.
@@ -28,7 +42,34 @@ pub struct EscalationRule {
     pub ask: HandoffAsk,
 }
 
+/// A rule's threshold when its author gives none: more likely meant than not.
+pub const DEFAULT_RULE_THRESHOLD: f32 = 0.5;
+
+/// What fires a rule in one language.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RuleWords {
+    pub phrases: Vec<String>,
+    pub examples: Vec<String>,
+}
+
 impl EscalationRule {
+    /// The threshold an example match must reach.
+    pub fn threshold(&self) -> f32 {
+        self.threshold.unwrap_or(DEFAULT_RULE_THRESHOLD)
+    }
+
+    /// Phrases and examples per language, the default language's first.
+    pub fn words_by_language<'a>(
+        &'a self,
+        default_lang: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a [String], &'a [String])> + 'a {
+        std::iter::once((default_lang, &self.phrases[..], &self.examples[..])).chain(
+            self.languages
+                .iter()
+                .map(|(lang, words)| (lang.as_str(), &words.phrases[..], &words.examples[..])),
+        )
+    }
+
     /// The checklist a handoff fired by this rule asks, `conversation` giving the
     /// conversation's own issue type when the rule defers to it.
     pub fn checklist(&self, conversation: impl FnOnce() -> Option<String>) -> Option<String> {

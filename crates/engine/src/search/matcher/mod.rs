@@ -130,6 +130,7 @@ impl SearchIndex {
             expansion,
             vectors,
             classifier,
+            ..
         } = bundle;
         let opened = Self::from_parts(&kb, &index, expansion, &vectors, classifier)?;
         Ok((opened, kb))

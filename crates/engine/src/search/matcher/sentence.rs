@@ -33,4 +33,21 @@ impl SearchIndex {
             });
         self.vectors.sentence(words)
     }
+
+    /// The sentence vector of analysed terms as a question's would be: for other parts
+    /// of the engine that compare meaning (escalation rules' examples); `None` where
+    /// the language has no vectors.
+    pub fn meaning_vector(&self, terms: &[String], lang: &str) -> Option<Vec<f32>> {
+        if !self.features.vectors || lang != "en" {
+            return None;
+        }
+        let words = terms.iter().flat_map(|term| {
+            let own = self.vectors.contains(term);
+            let stand_ins = self.expansion.neighbours(lang, term).filter(move |_| !own);
+            own.then_some((term.as_str(), 1.0))
+                .into_iter()
+                .chain(stand_ins)
+        });
+        self.vectors.sentence(words)
+    }
 }
