@@ -22,6 +22,7 @@ mod flow;
 mod gzip;
 mod index;
 mod kb_dir;
+pub mod learned_questions;
 mod markdown;
 mod matching_cases;
 mod matching_tests;
