@@ -13,7 +13,7 @@ use toml::Spanned;
 use std::path::Path;
 
 use super::source::Source;
-use crate::error::KbError;
+use crate::error::{KbError, KbErrors};
 use deflect_engine::model::Article;
 
 /// The accepted file's name in `kb/`.
@@ -75,6 +75,24 @@ pub fn parse(source: &Source, errors: &mut Vec<KbError>) -> Vec<LearnedQuestions
         });
     }
     entries
+}
+
+/// Reads a learned-questions file (the accepted one or a proposal) on its own: its
+/// entries, or its mistakes with their lines. Which articles exist is the KB's check.
+pub fn read(path: &Path) -> Result<Vec<LearnedQuestions>, KbErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        KbErrors(vec![KbError {
+            file: path.to_path_buf(),
+            line: 1,
+            message: format!("cannot read: {e}"),
+        }])
+    })?;
+    let mut errors = Vec::new();
+    let entries = parse(&Source::new(path, text), &mut errors);
+    match errors.is_empty() {
+        true => Ok(entries),
+        false => Err(KbErrors(errors)),
+    }
 }
 
 /// Adds each entry's questions to its article's example questions, skipping those it

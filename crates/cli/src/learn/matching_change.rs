@@ -1,0 +1,81 @@
+//! How a proposal changes matching on the KB's own matching tests
+//! (`kb/matching-tests.toml`): run them on the KB as it is and with the proposed
+//! questions added, and name each case whose outcome changed.
+
+use deflect_compile::learned_questions::{LearnedQuestions, add_to_articles};
+use deflect_compile::{Compiled, KbError, run_matching_cases};
+use deflect_engine::search::SearchIndex;
+
+use super::candidates::Proposal;
+
+/// The matching tests' outcome without and with the proposal.
+#[derive(Debug)]
+pub struct MatchingChange {
+    pub cases: usize,
+    pub passed_before: usize,
+    pub passed_after: usize,
+    /// Cases that failed and now pass (question, line).
+    pub fixed: Vec<(String, usize)>,
+    /// Cases that passed and now fail, with why.
+    pub broken: Vec<KbError>,
+}
+
+/// Runs the matching tests of `compiled` as it is, then with `proposal` added.
+pub fn measure(compiled: &Compiled, proposal: &Proposal) -> Result<MatchingChange, String> {
+    let before = failures(compiled, &compiled.kb)?;
+    let mut kb = compiled.kb.clone();
+    let learned: Vec<LearnedQuestions> = proposal
+        .articles
+        .iter()
+        .map(|a| LearnedQuestions {
+            article: a.id.clone(),
+            questions: a.questions.iter().map(|q| q.text.clone()).collect(),
+            line: 0,
+        })
+        .collect();
+    let mut errors = Vec::new();
+    add_to_articles(
+        kb.articles.iter_mut(),
+        &learned,
+        "proposal".as_ref(),
+        &mut errors,
+    );
+    if let Some(e) = errors.first() {
+        return Err(e.message.clone());
+    }
+    let after = failures(compiled, &kb)?;
+    let failed = |list: &[KbError], line| list.iter().any(|f| f.line == line);
+    let cases = compiled.matching_cases.len();
+    let fixed = compiled
+        .matching_cases
+        .iter()
+        .filter(|c| failed(&before, c.line) && !failed(&after, c.line))
+        .map(|c| (c.case.question.clone(), c.line))
+        .collect();
+    let broken = after
+        .iter()
+        .filter(|f| !failed(&before, f.line))
+        .cloned()
+        .collect();
+    Ok(MatchingChange {
+        cases,
+        passed_before: cases - before.len(),
+        passed_after: cases - after.len(),
+        fixed,
+        broken,
+    })
+}
+
+/// The failing matching cases of `compiled` run on `kb`'s bundle.
+fn failures(compiled: &Compiled, kb: &deflect_engine::model::Kb) -> Result<Vec<KbError>, String> {
+    let bundle = deflect_compile::bundle(kb).map_err(|e| e.to_string())?;
+    let index = SearchIndex::open(&bundle).map_err(|e| e.to_string())?;
+    let report = run_matching_cases(
+        &index,
+        kb.settings.confident_threshold,
+        &kb.settings.default_lang,
+        &compiled.matching_cases,
+        &compiled.matching_cases_path,
+    );
+    Ok(report.failures)
+}
