@@ -79,3 +79,62 @@ fn failures(compiled: &Compiled, kb: &deflect_engine::model::Kb) -> Result<Vec<K
     );
     Ok(report.failures)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::learn::candidates::{ArticleProposal, Candidate};
+    use deflect_compile::{LocatedMatchingCase, MatchingCase};
+
+    /// A case the proposal makes pass and one it makes fail are both named, with the
+    /// pass counts before and after.
+    #[test]
+    fn cases_that_change_are_named() {
+        let mut compiled = deflect_compile::compile_dir("../../kb".as_ref()).unwrap();
+        let question = "my quokka wobbles sideways";
+        let case = |expect: Option<&str>, confident, line| LocatedMatchingCase {
+            case: MatchingCase {
+                question: question.into(),
+                lang: None,
+                expect: expect.map(Into::into),
+                confident,
+            },
+            line,
+        };
+        compiled
+            .matching_cases
+            .push(case(Some("refund-policy"), None, 1001));
+        compiled.matching_cases.push(case(None, Some(false), 1002));
+        let proposal = Proposal {
+            articles: vec![ArticleProposal {
+                id: "refund-policy".into(),
+                title: "Refunds".into(),
+                examples_now: 0,
+                questions: vec![Candidate {
+                    text: question.into(),
+                    helped: 1,
+                    resolved: 0,
+                    first_seen_ms: 0,
+                    last_seen_ms: 0,
+                }],
+            }],
+            ..Proposal::default()
+        };
+        let change = measure(&compiled, &proposal).unwrap();
+        let cases = compiled.matching_cases.len();
+        assert_eq!(
+            (change.passed_before, change.passed_after),
+            (cases - 1, cases - 1)
+        );
+        assert_eq!(change.fixed, [(question.to_owned(), 1001)]);
+        assert_eq!(change.broken.len(), 1);
+        assert_eq!(change.broken[0].line, 1002);
+        assert!(
+            change.broken[0]
+                .message
+                .contains("expected no confident answer"),
+            "{:?}",
+            change.broken
+        );
+    }
+}
