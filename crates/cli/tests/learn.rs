@@ -4,10 +4,12 @@
 //! (deduplicated, capped, never with personal data, with where each came from), the
 //! author accepts the proposal and the KB builds with it.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
+
+use common::{Serving, succeeded};
 
 use deflect_engine::ticket::Ticket;
 use serde_json::{Value, json};
@@ -15,69 +17,35 @@ use serde_json::{Value, json};
 const AGENT: &str = "ann@shop.example";
 const PASSWORD: &str = "a long passphrase";
 
-fn deflect(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deflect"))
-        .args(args)
-        .env_remove("DEFLECT_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+fn deflect(args: &[&str], stdin: &str) -> std::process::Output {
+    common::deflect(args, None, stdin)
 }
 
-fn succeeded(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// `deflect learn` on the inbox at `db` for the KB at `kb`, three questions per article.
+fn learn(db: &str, kb: &str) -> String {
+    let args = [
+        "learn",
+        "--database",
+        db,
+        "--kb",
+        kb,
+        "--max-per-article",
+        "3",
+    ];
+    succeeded(&deflect(&args, ""))
 }
 
-/// `deflect serve`, killed when dropped (also when the test fails).
-struct Serving(Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `deflect serve` on a free port, checking tickets against `kb`; its base URL.
+/// `deflect serve` checking tickets against `kb`; its base URL.
 fn serve(db: &Path, site: &Path, kb: &Path) -> (Serving, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deflect"))
-        .arg("serve")
-        .args(["--port", "0", "--site"])
-        .arg(site)
-        .arg("--kb")
-        .arg(kb)
-        .arg("--database")
-        .arg(db)
-        .env_remove("DEFLECT_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let serving = Serving(child);
-    for line in lines.by_ref() {
-        if let Some(rest) = line.unwrap().split("demo site: ").nth(1) {
-            let base = rest.trim().trim_end_matches('/').to_owned();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (serving, base);
-        }
-    }
-    panic!("deflect serve exited before printing its address");
+    let args = [
+        Path::new("--site"),
+        site,
+        Path::new("--kb"),
+        kb,
+        Path::new("--database"),
+        db,
+    ];
+    common::serve(&args)
 }
 
 fn client() -> ureq::Agent {
@@ -301,18 +269,7 @@ fn the_inbox_traffic_becomes_a_reviewed_proposal_that_builds() {
         resolve_a_ticket(&base);
     }
 
-    let out = succeeded(&deflect(
-        &[
-            "learn",
-            "--database",
-            db_arg,
-            "--kb",
-            kb_arg,
-            "--max-per-article",
-            "3",
-        ],
-        "",
-    ));
+    let out = learn(db_arg, kb_arg);
     assert!(
         out.contains("read 16 helped questions, 1 resolved tickets and 4 unanswered questions"),
         "{out}"
@@ -365,18 +322,7 @@ fn the_inbox_traffic_becomes_a_reviewed_proposal_that_builds() {
     );
 
     // What was accepted is an example question now: it is not proposed again.
-    let out = succeeded(&deflect(
-        &[
-            "learn",
-            "--database",
-            db_arg,
-            "--kb",
-            kb_arg,
-            "--max-per-article",
-            "3",
-        ],
-        "",
-    ));
+    let out = learn(db_arg, kb_arg);
     assert!(
         out.contains("left out: 6 already example questions, 0 over the cap"),
         "{out}"

@@ -41,7 +41,9 @@ pub use error::{KbError, KbErrors};
 pub use gzip::gzip;
 pub use index::index_files;
 pub use kb_dir::{Compiled, compile_dir};
-pub use matching_cases::{MatchingCaseReport, bundle_and_check, run_matching_cases};
+pub use matching_cases::{
+    MatchingCaseReport, bundle_and_check, bundle_and_check_kb, run_matching_cases,
+};
 pub use matching_tests::{LocatedMatchingCase, MatchingCase};
 pub use rule_cases::{RuleCaseReport, handoff_checklist, run_rule_cases};
 pub use rule_tests::{LocatedCase, RuleCase};

@@ -15,7 +15,7 @@ use axum::routing::post;
 use serde::{Deserialize, Serialize};
 
 use super::api_error::{ApiError, blocking};
-use super::auth::csrf::{self, FormKind};
+use super::auth::csrf;
 use super::auth::{PageAgent, see_other};
 use super::db::{Table, ToValue, Tx, args};
 use super::page::{TicketForms, escape, format_time};
@@ -174,18 +174,7 @@ async fn resolve(
     Path(id): Path<String>,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response, ApiError> {
-    let Some(token) = agent.session() else {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "resolving is a form on the inbox page: log in there",
-        ));
-    };
-    if !csrf::is_valid(token, FormKind::Inbox, &form.csrf) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "the resolve form expired or came from another site; reload the inbox and try again",
-        ));
-    }
+    csrf::check_inbox_form(&agent, &form.csrf, "resolving")?;
     let article = form.article.trim().to_owned();
     check_article(&article, &verifier)?;
     let who = agent.who();

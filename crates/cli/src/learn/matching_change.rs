@@ -3,8 +3,7 @@
 //! questions added, and name each case whose outcome changed.
 
 use deflect_compile::learned_questions::{LearnedQuestions, add_to_articles};
-use deflect_compile::{Compiled, KbError, run_matching_cases};
-use deflect_engine::search::SearchIndex;
+use deflect_compile::{Compiled, KbError, bundle_and_check_kb};
 
 use super::candidates::Proposal;
 
@@ -68,15 +67,7 @@ pub fn measure(compiled: &Compiled, proposal: &Proposal) -> Result<MatchingChang
 
 /// The failing matching cases of `compiled` run on `kb`'s bundle.
 fn failures(compiled: &Compiled, kb: &deflect_engine::model::Kb) -> Result<Vec<KbError>, String> {
-    let bundle = deflect_compile::bundle(kb).map_err(|e| e.to_string())?;
-    let index = SearchIndex::open(&bundle).map_err(|e| e.to_string())?;
-    let report = run_matching_cases(
-        &index,
-        kb.settings.confident_threshold,
-        &kb.settings.default_lang,
-        &compiled.matching_cases,
-        &compiled.matching_cases_path,
-    );
+    let (_, report) = bundle_and_check_kb(kb, compiled).map_err(|e| e.to_string())?;
     Ok(report.failures)
 }
 
