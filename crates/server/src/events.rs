@@ -84,6 +84,12 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Whether the event may carry the visitor's question; other kinds' text is not
+    /// stored, whatever the sender put there.
+    pub fn carries_text(self) -> bool {
+        matches!(self, Self::Unanswered | Self::Helped)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Question => "question",
@@ -140,7 +146,7 @@ pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
     let accepted = store.write(|tx| {
         let mut accepted = 0;
         for e in events {
-            let text = e.text.as_deref().map(stored_text);
+            let text = e.text.as_deref().filter(|_| e.kind.carries_text()).map(stored_text);
             let sql = "INSERT INTO events
                  (id, received_at_ms, at_ms, conversation_id, kind, article, queue, rule, text, lang)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)

@@ -224,6 +224,16 @@ mod tests {
             assert_eq!(traffic.resolved[0].conversation_id, "t-traffic-1");
             assert_eq!(traffic.unanswered.len(), 1);
             assert_eq!(traffic.unanswered[0].article, None);
+            let texts: u64 = store
+                .read(|tx| {
+                    tx.query_one("SELECT COUNT(*) FROM events WHERE text IS NOT NULL", &[])?
+                        .get(0)
+                })
+                .unwrap();
+            assert_eq!(
+                texts, 2,
+                "only helped and unanswered events keep their text"
+            );
             let later = store.traffic(4_000_000_000_000).unwrap();
             assert_eq!(later, Traffic::default());
         });

@@ -312,6 +312,25 @@ mod tests {
         );
     }
 
+    /// Without analytics the inbox has tickets only, and they are enough.
+    #[test]
+    fn tickets_alone_make_a_proposal() {
+        let traffic = Traffic {
+            resolved: vec![seen(
+                "charged two times this month",
+                Some("duplicate-charge"),
+                "t1",
+                1,
+            )],
+            ..Traffic::default()
+        };
+        let proposal = propose(&kb(), &traffic, 10);
+        assert_eq!(proposal.question_count(), 1);
+        assert_eq!(proposal.articles[0].id, "duplicate-charge");
+        assert_eq!(proposal.articles[0].questions[0].resolved, 1);
+        assert!(proposal.gaps.is_empty());
+    }
+
     #[test]
     fn normalising_ignores_case_punctuation_and_spacing() {
         assert_eq!(
