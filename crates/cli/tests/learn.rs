@@ -331,3 +331,29 @@ fn the_inbox_traffic_becomes_a_reviewed_proposal_that_builds() {
     succeeded(&deflect(&["learn", "reject", "--kb", kb_arg], ""));
     assert!(!kb.join("learned-questions.proposed.toml").exists());
 }
+
+/// A mistyped inbox path is named, not created empty and learned nothing from.
+#[test]
+fn a_missing_inbox_database_is_named() {
+    let work = tempfile::tempdir().unwrap();
+    let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+    let missing = work.path().join("no-such-inbox.sqlite");
+    let out = deflect(
+        &[
+            "learn",
+            "--database",
+            missing.to_str().unwrap(),
+            "--kb",
+            kb.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no-such-inbox.sqlite: no inbox database there"),
+        "{stderr}"
+    );
+    assert!(!missing.exists());
+    assert!(!kb.join("learned-questions.proposed.toml").exists());
+}
