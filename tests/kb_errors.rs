@@ -455,3 +455,65 @@ fn a_rule_case_states_the_checklist_a_message_leads_to() {
         report.failures
     );
 }
+
+/// Accepted learned questions (`kb/learned-questions.toml`) are example questions like
+/// any other: a question no article could answer before now finds the one it was
+/// learned for, and the KB's version changes with them.
+#[test]
+fn learned_questions_match_like_example_questions() {
+    let dir = common::scratch_kb();
+    let question = "my quokka wobbles sideways";
+    let top = |dir: &std::path::Path| {
+        let compiled = compile_dir(dir).unwrap();
+        let engine =
+            deflect::Engine::from_bundle(deflect_compile::bundle(&compiled.kb).unwrap()).unwrap();
+        let hits = engine.search(question, "en", 1).unwrap();
+        (hits.first().map(|m| m.id.clone()), compiled.kb.version)
+    };
+    let (before, version_before) = top(dir.path());
+    assert_ne!(before.as_deref(), Some("invoices-receipts"));
+    fs::write(
+        dir.path().join("learned-questions.toml"),
+        format!("[[article]]\nid = \"invoices-receipts\"\nquestions = [\"{question}\"]\n"),
+    )
+    .unwrap();
+    // The proposal is the author's to review: it changes nothing.
+    fs::write(
+        dir.path().join("learned-questions.proposed.toml"),
+        "[[article]]\nid = \"no-such-article\"\nquestions = [\"\"]\n",
+    )
+    .unwrap();
+    let (after, version_after) = top(dir.path());
+    assert_eq!(after.as_deref(), Some("invoices-receipts"));
+    assert_ne!(version_before, version_after);
+}
+
+#[test]
+fn learned_question_mistakes_name_file_and_line() {
+    let errors = common::kb_errors_after(|kb| {
+        fs::write(
+            kb.join("learned-questions.toml"),
+            "# learned\n[[article]]\nid = \"refund-policy\"\nquestions = [\"money back?\", \" \"]\n\n[[article]]\nid = \"no-such-article\"\nquestions = [\"hello\"]\n",
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        errors,
+        [
+            "learned-questions.toml:4: learned question for `refund-policy` is empty",
+            "learned-questions.toml:7: no article has the id `no-such-article` (learned questions belong to an article of kb/articles/)",
+        ]
+    );
+    let errors = common::kb_errors_after(|kb| {
+        fs::write(
+            kb.join("learned-questions.toml"),
+            "[[article]]\nid = \"refund-policy\"\nquestions = [\"a\"\n",
+        )
+        .unwrap();
+    });
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("learned-questions.toml:"),
+        "{errors:?}"
+    );
+}

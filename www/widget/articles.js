@@ -9,6 +9,7 @@ import { render, callEngine, focusAfterReply } from './replies.js';
 import { clearSuggestions } from './suggestions.js';
 import { save } from './conversation.js';
 import { track } from './analytics.js';
+import { trackFeedback } from './learning.js';
 import { visitorLang } from './settings.js';
 
 /** Shows article `id` in place of the log; focus returns to `opener` when it closes. */
@@ -72,7 +73,7 @@ function feedback(w, helped) {
   closeArticle(w, false);
   if (!id) return;
   addRow(w, 'me', helped ? t('helped') : t('notHelped'));
-  track(helped ? 'helped' : 'not_helped', state.convo.id, { article: id, lang: visitorLang(w) });
+  trackFeedback(state, id, helped, visitorLang(w));
   render(w, callEngine(w, () => state.engine.feedback(id, helped, Date.now())));
   focusAfterReply(w);
 }

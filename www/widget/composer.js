@@ -10,10 +10,8 @@ import { localFollowUp } from './handoff.js';
 import { save, withEngine } from './conversation.js';
 import { sendTicket } from './outbox.js';
 import { track } from './analytics.js';
-import { maskCardNumbers } from './redact.js';
+import { questionText, rememberQuestion } from './learning.js';
 import { ticketEndpoint, visitorLang } from './settings.js';
-
-const GAP_TEXT_MAX = 300;
 
 export function sendQuestion(w) {
   const { state, dom, t } = w;
@@ -23,6 +21,7 @@ export function sendQuestion(w) {
   clearSuggestions(w);
   if (state.article) closeArticle(w, false);
   addRow(w, 'me', text);
+  rememberQuestion(state, text);
   save(w);
   if (state.handoff && state.handoff.local) {
     // Handed off without the engine: what follows goes to that ticket directly.
@@ -42,7 +41,7 @@ export function sendQuestion(w) {
     track('question', state.convo.id, { lang: visitorLang(w) });
     const confident = reply && (reply.handoff || reply.step || (reply.sure !== false && (reply.articles || []).length));
     // The question feeds the knowledge-gap report; card numbers never leave the browser.
-    if (reply && !confident) track('unanswered', state.convo.id, { text: maskCardNumbers(text).text.slice(0, GAP_TEXT_MAX), lang: visitorLang(w) });
+    if (reply && !confident) track('unanswered', state.convo.id, { text: questionText(text), lang: visitorLang(w) });
     render(w, reply);
   });
   dom.input.focus();

@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { icon } from './icons.js';
 import { openArticle } from './articles.js';
 import { track } from './analytics.js';
+import { rememberQuestion } from './learning.js';
 import { visitorLang } from './settings.js';
 
 const MAX_SUGGESTIONS = 3;
@@ -37,6 +38,9 @@ export function updateSuggestions(w) {
   if (key && key !== state.suggestTracked) track('suggestions_shown', state.convo.id, { lang: visitorLang(w) });
   state.suggestTracked = key;
   dom.suggest.replaceChildren(
-    ...list.map((s) => h('button', { type: 'button', class: 'chip', onclick: () => openArticle(w, s.id, dom.input) }, icon('doc'), s.title))
+    ...list.map((s) => h('button', { type: 'button', class: 'chip', onclick: () => {
+      rememberQuestion(state, dom.input.value); // what was typed got this article
+      openArticle(w, s.id, dom.input);
+    } }, icon('doc'), s.title))
   );
 }

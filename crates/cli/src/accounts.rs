@@ -90,6 +90,23 @@ impl DatabaseArgs {
         }
     }
 
+    /// Opens the inbox database, which must exist already (a reader such as `deflect
+    /// learn` given a mistyped path must not create an empty inbox and learn nothing).
+    pub fn open_existing(&self) -> Result<Store, String> {
+        let file = match self.database.as_deref() {
+            Some(url) if Store::is_postgres_url(url) => None,
+            Some(path) => Some(Path::new(path)),
+            None => Some(self.db.as_path()),
+        };
+        match file {
+            Some(path) if !path.exists() => Err(format!(
+                "{}: no inbox database there (give the one `deflect serve` uses with --database)",
+                path.display()
+            )),
+            _ => self.open(),
+        }
+    }
+
     /// The flag that names this database again, for hints (never a URL's password:
     /// the URL is left to the environment or the operator's shell history).
     pub fn flag(&self) -> String {

@@ -9,6 +9,7 @@
 //! - `deflect sizes` — gzip sizes of what visitors download
 //! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
 //! - `deflect agent` / `deflect token` — who may read the inbox
+//! - `deflect learn` — propose example questions from the inbox's traffic
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOp
 
 mod accounts;
 mod import;
+mod learn;
 mod limit_args;
 mod rules;
 mod site;
@@ -160,6 +162,10 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Propose example questions per article from what the inbox saw (helped,
+    /// resolved, unanswered) as kb/learned-questions.proposed.toml; then `accept` or
+    /// `reject` it.
+    Learn(learn::LearnArgs),
 }
 
 /// What `deflect serve` is told: where the site and the database are, who may post, and
@@ -299,6 +305,7 @@ fn run(command: Command) -> CliResult {
         Command::Serve(args) => serve(args),
         Command::Agent { command } => accounts::agent(command),
         Command::Token { command } => accounts::token(command),
+        Command::Learn(args) => learn::run(args),
     }
 }
 

@@ -2,78 +2,21 @@
 //! runs them: the database named by `--database` or DEFLECT_DATABASE_URL, a real
 //! PostgreSQL started for the test, and a clear error when it cannot be reached.
 
+mod common;
 #[path = "../../../tests/common/postgres.rs"]
 mod postgres;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
+
+use common::{Serving, deflect, succeeded};
 
 use deflect_engine::ticket::Ticket;
 use postgres::TempPostgres;
 
-fn deflect(args: &[&str], env_url: Option<&str>, stdin: &str) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_deflect"));
-    command.args(args).env_remove("DEFLECT_DATABASE_URL");
-    if let Some(url) = env_url {
-        command.env("DEFLECT_DATABASE_URL", url);
-    }
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn succeeded(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// `deflect serve`, killed when dropped (also when the test fails).
-struct Serving(Child);
-
-impl Drop for Serving {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Starts `deflect serve --database url` on a free port; its base URL.
 fn serve(url: &str, site: &std::path::Path) -> (Serving, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deflect"))
-        .arg("serve")
-        .arg("--site")
-        .arg(site)
-        .args(["--port", "0", "--database", url])
-        .env_remove("DEFLECT_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let serving = Serving(child);
-    for line in lines.by_ref() {
-        if let Some(rest) = line.unwrap().split("demo site: ").nth(1) {
-            let base = rest.trim().trim_end_matches('/').to_owned();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (serving, base);
-        }
-    }
-    panic!("deflect serve exited before printing its address");
+    let site = site.to_str().unwrap();
+    common::serve(&["--site", site, "--database", url])
 }
 
 #[test]

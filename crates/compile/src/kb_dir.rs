@@ -9,6 +9,7 @@ use deflect_engine::model::{Checklist, Kb, Outcome, Settings, SynonymGroup};
 use sha2::{Digest, Sha256};
 
 use crate::error::{KbError, KbErrors};
+use crate::learned_questions::{self, LearnedQuestions};
 use crate::source::Source;
 use crate::{LocatedCase, LocatedMatchingCase};
 use crate::{article, checklist, flow, matching_tests, rule_tests, rules, settings, synonyms};
@@ -36,7 +37,7 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
         .settings
         .as_ref()
         .map_or_else(|| "en".to_string(), |s| s.default_lang.clone());
-    let articles = reader.entries("articles", "md", |src, errors| {
+    let mut articles = reader.entries("articles", "md", |src, errors| {
         article::parse(src, &default_lang, errors)
     });
     let flows = reader.entries("flows", "toml", |src, errors| {
@@ -62,6 +63,14 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, KbErrors> {
     entries.check_flow_references(&mut errors);
     entries.check_rule_references(&top.rules_path, &mut errors);
     entries.check_flows_lead_to_checklists(&mut errors);
+    if every_entry_read {
+        learned_questions::add_to_articles(
+            articles.iter_mut().map(|(_, a)| &mut a.article),
+            &top.learned_questions,
+            &top.learned_questions_path,
+            &mut errors,
+        );
+    }
     let (true, Some(settings), Some(rules)) = (errors.is_empty(), top.settings, top.rules) else {
         return Err(KbErrors(errors));
     };
@@ -116,6 +125,8 @@ struct TopLevel {
     matching_cases: Vec<LocatedMatchingCase>,
     matching_cases_path: PathBuf,
     synonyms: Vec<SynonymGroup>,
+    learned_questions: Vec<LearnedQuestions>,
+    learned_questions_path: PathBuf,
 }
 
 /// Reads one `kb/` folder's files, collecting every mistake, and hashes what the KB's
@@ -169,6 +180,10 @@ impl<'a> Reader<'a> {
             .read("synonyms.toml", false)
             .map(|s| synonyms::parse(&s, &mut self.errors))
             .unwrap_or_default();
+        let learned_questions = self
+            .read(learned_questions::FILE_NAME, false)
+            .map(|s| learned_questions::parse(&s, &mut self.errors))
+            .unwrap_or_default();
         TopLevel {
             settings,
             rules,
@@ -178,6 +193,8 @@ impl<'a> Reader<'a> {
             matching_cases,
             matching_cases_path: self.dir.join("matching-tests.toml"),
             synonyms,
+            learned_questions,
+            learned_questions_path: self.dir.join(learned_questions::FILE_NAME),
         }
     }
 
@@ -435,6 +452,8 @@ fn check_no_stray_files(dir: &Path, errors: &mut Vec<KbError>) {
         "rule-tests",
         "matching-tests.toml",
         "synonyms.toml",
+        learned_questions::FILE_NAME,
+        learned_questions::PROPOSED_FILE_NAME,
         "articles",
         "flows",
         "README.md",

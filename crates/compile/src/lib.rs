@@ -22,6 +22,7 @@ mod flow;
 mod gzip;
 mod index;
 mod kb_dir;
+pub mod learned_questions;
 mod markdown;
 mod matching_cases;
 mod matching_tests;
@@ -41,7 +42,9 @@ pub use error::{KbError, KbErrors};
 pub use gzip::gzip;
 pub use index::index_files;
 pub use kb_dir::{Compiled, compile_dir};
-pub use matching_cases::{MatchingCaseReport, bundle_and_check, run_matching_cases};
+pub use matching_cases::{
+    MatchingCaseReport, bundle_and_check, bundle_and_check_kb, run_matching_cases,
+};
 pub use matching_tests::{LocatedMatchingCase, MatchingCase};
 pub use rule_cases::{RuleCaseReport, handoff_checklist, run_rule_cases};
 pub use rule_tests::{LocatedCase, RuleCase};

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use deflect_engine::Result;
 use deflect_engine::bundle::Bundle;
+use deflect_engine::model::Kb;
 use deflect_engine::search::SearchIndex;
 
 use crate::error::KbError;
@@ -21,7 +22,12 @@ pub struct MatchingCaseReport {
 /// Bundles a compiled KB and asks its matching cases' questions: the bundle, to ship
 /// only if every case passed, and the report.
 pub fn bundle_and_check(compiled: &Compiled) -> Result<(Bundle, MatchingCaseReport)> {
-    let kb = &compiled.kb;
+    bundle_and_check_kb(&compiled.kb, compiled)
+}
+
+/// [`bundle_and_check`] with `kb` in place of the compiled one (e.g. with proposed
+/// example questions added), against the compiled KB's matching cases.
+pub fn bundle_and_check_kb(kb: &Kb, compiled: &Compiled) -> Result<(Bundle, MatchingCaseReport)> {
     let bundle = crate::bundle(kb)?;
     let index = SearchIndex::open(&bundle)?;
     let report = run_matching_cases(

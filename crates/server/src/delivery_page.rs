@@ -7,13 +7,12 @@ use std::fmt::Write as _;
 
 use axum::Router;
 use axum::extract::{Form, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
 
 use super::api_error::{ApiError, blocking};
-use super::auth::csrf::{self, FormKind};
+use super::auth::csrf;
 use super::auth::{PageAgent, see_other};
 use super::page::{escape, format_time};
 use super::relay::event::CREATED_KEY;
@@ -105,18 +104,7 @@ async fn retry(
     Path(id): Path<String>,
     Form(form): Form<RetryForm>,
 ) -> Result<Response, ApiError> {
-    let Some(token) = agent.session() else {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "retrying is a form on the inbox page: log in there",
-        ));
-    };
-    if !csrf::is_valid(token, FormKind::Inbox, &form.csrf) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "the retry form expired or came from another site; reload the inbox and try again",
-        ));
-    }
+    csrf::check_inbox_form(&agent, &form.csrf, "retrying")?;
     let store_for_retry = store.clone();
     let retried = blocking(
         move || store_for_retry.retry_deliveries(&id),

@@ -1,6 +1,10 @@
 //! Widget analytics without an analytics server: `POST /api/events` stores the counts
 //! the widget keeps (questions, suggestions shown, articles opened, helped yes/no, flows
 //! finished, handoffs, questions without a confident answer) next to the tickets.
+//! Question text arrives with two kinds only, masked by the widget as tickets are:
+//! `unanswered` (the knowledge-gap report) and `helped` (the question the article
+//! answered, which `deflect learn` proposes as an example question); the server masks
+//! card numbers again before storing it, as the relay does for tickets.
 //!
 //! The widget delivers events the way it delivers tickets — from a browser outbox, in
 //! batches, retried until acknowledged — so every event carries its own id and a repeat
@@ -13,6 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::{Deserialize, Serialize};
 
+use deflect_engine::conversation::mask_card_numbers;
+
 use super::api_error::{ApiError, blocking};
 use super::db::{Table, args};
 use super::request::{BodyRules, read_body};
@@ -24,7 +30,8 @@ use super::validate::{is_id, times_in_range};
 pub const MAX_EVENTS_BODY_BYTES: usize = 256 * 1024;
 /// Most events in one batch.
 pub const MAX_EVENTS_PER_BATCH: usize = 500;
-/// Question text is kept for the knowledge-gap report, cut to this many characters.
+/// Question text is kept for the knowledge-gap report and `deflect learn`, cut to this
+/// many characters.
 const MAX_TEXT_CHARS: usize = 300;
 
 /// The events table in both dialects (`INTEGER` is 64-bit in SQLite, so `BIGINT` in
@@ -62,7 +69,7 @@ pub enum EventKind {
     /// Suggestions were shown while the visitor typed.
     SuggestionsShown,
     ArticleOpened,
-    /// "Did this help?" — Yes.
+    /// "Did this help?" — Yes; `text` is the question that led to the article.
     Helped,
     /// "Did this help?" — No.
     NotHelped,
@@ -77,6 +84,12 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Whether the event may carry the visitor's question; other kinds' text is not
+    /// stored, whatever the sender put there.
+    pub fn carries_text(self) -> bool {
+        matches!(self, Self::Unanswered | Self::Helped)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Question => "question",
@@ -133,10 +146,7 @@ pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
     let accepted = store.write(|tx| {
         let mut accepted = 0;
         for e in events {
-            let text = e
-                .text
-                .as_deref()
-                .map(|t| t.trim().chars().take(MAX_TEXT_CHARS).collect::<String>());
+            let text = e.text.as_deref().filter(|_| e.kind.carries_text()).map(stored_text);
             let sql = "INSERT INTO events
                  (id, received_at_ms, at_ms, conversation_id, kind, article, queue, rule, text, lang)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -160,6 +170,14 @@ pub fn insert(store: &Store, events: &[Event]) -> Result<Stored, StoreError> {
         accepted,
         duplicates: events.len() - accepted,
     })
+}
+
+/// Question text as stored: trimmed, cut to [`MAX_TEXT_CHARS`], card numbers masked
+/// (whatever the sender did).
+fn stored_text(text: &str) -> String {
+    // Masked before it is cut, so a cut cannot leave a card number too short to mask.
+    let (masked, _) = mask_card_numbers(text.trim());
+    masked.chars().take(MAX_TEXT_CHARS).collect()
 }
 
 /// The `/api/events` route, merged into the inbox's API router (and its CORS).

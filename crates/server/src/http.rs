@@ -104,6 +104,7 @@ pub fn router(store: Store, options: InboxOptions, bound: SocketAddr) -> Router 
             .merge(super::attachments::page_routes())
             .merge(super::insights::routes())
             .merge(super::delivery_page::routes())
+            .merge(super::resolution::routes())
             .merge(auth::routes()),
     );
     // The writes are merged last: where a path has a read too (`/api/tickets`), axum
@@ -292,6 +293,7 @@ async fn list_tickets(
 async fn inbox_page(
     PageAgent(agent): PageAgent,
     State(store): State<Store>,
+    State(verifier): State<Verifier>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let request = query.request()?;
@@ -310,6 +312,11 @@ async fn inbox_page(
             .next
             .map(|next| format!("/inbox?{}", request.next_query(next))),
         later_page: request.before.is_some(),
+        articles: verifier
+            .kb
+            .as_ref()
+            .map(|kb| kb.articles().to_vec())
+            .unwrap_or_default(),
     };
     Ok(page::respond(page::render(&page.tickets, &chrome)))
 }

@@ -28,6 +28,7 @@ pub mod paging;
 mod receipt;
 pub mod relay;
 mod request;
+mod resolution;
 mod running;
 pub mod server_check;
 pub mod server_kb;
@@ -37,6 +38,7 @@ mod store;
 #[cfg(test)]
 mod test_stores;
 mod ticket_token;
+pub mod traffic;
 mod validate;
 mod verdict_page;
 
@@ -48,6 +50,7 @@ pub use identity::{IDENTITY_SECRET_ENV, IdentitySecret};
 pub use limits::{CapExceeded, Limits, TicketCaps};
 pub use page::{Chrome, format_time, render as render_page};
 pub use receipt::{Arrival, Received};
+pub use resolution::Resolution;
 pub use running::RunningInbox;
 pub use server_kb::ServerKb;
 pub use store::{Inserted, Store, StoreError, StoredTicket};

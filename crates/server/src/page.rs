@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use deflect_engine::ticket::{self, Author, Contact, FollowUp, Ticket};
 
 use super::store::StoredTicket;
-use super::{delivery_page, display, verdict_page};
+use super::{delivery_page, display, resolution, verdict_page};
 
 pub(crate) const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #1d232b; --muted: #5d6773; --bg: #f4f5f7;
@@ -66,6 +66,8 @@ table.deliveries th, table.deliveries td { text-align: left; padding: .15rem .5r
 .delivery.delivered td:nth-child(3) { color: var(--ok); }
 .delivery.failed td:nth-child(3), .delivery.pending td:nth-child(5) { color: var(--warn); }
 .delivery.skipped td { color: var(--muted); }
+.resolved { color: var(--ok); margin: .5rem 0 0; }
+form.resolve { margin: .75rem 0 0; font-size: .9em; }
 ";
 
 /// What surrounds one page of tickets: how many there are in all, who is looking (and
@@ -82,6 +84,15 @@ pub struct Chrome {
     pub older: Option<String>,
     /// This is a later page: offer the way back to the newest tickets.
     pub later_page: bool,
+    /// The KB's articles (id, title) a ticket may be resolved with; none: any id.
+    pub articles: Vec<(String, String)>,
+}
+
+/// What the forms on a ticket need: the agent's CSRF token and the articles to choose.
+#[derive(Debug, Clone)]
+pub(crate) struct TicketForms {
+    pub csrf: String,
+    pub articles: Vec<(String, String)>,
 }
 
 /// Starts an inbox page: its head with `title` and `styles`, up to the opened `<main>`.
@@ -118,15 +129,19 @@ pub fn render(tickets: &[StoredTicket], chrome: &Chrome) -> String {
     // Tickets an agent can answer come first; the rest wait for the visitor to return.
     let (answerable, unanswerable): (Vec<_>, Vec<_>) =
         tickets.iter().partition(|t| t.reply_to.is_some());
-    let csrf = chrome.logout_csrf.as_deref();
+    let forms = chrome.logout_csrf.as_ref().map(|csrf| TicketForms {
+        csrf: csrf.clone(),
+        articles: chrome.articles.clone(),
+    });
+    let forms = forms.as_ref();
     for stored in answerable {
-        render_ticket(&mut html, stored, csrf);
+        render_ticket(&mut html, stored, forms);
     }
     if !unanswerable.is_empty() {
         html.push_str("<h2>No way to reply</h2>\n<p class=\"meta\">These visitors left no email: they were given their reference and may come back with it.</p>\n");
     }
     for stored in unanswerable {
-        render_ticket(&mut html, stored, csrf);
+        render_ticket(&mut html, stored, forms);
     }
     page_links(&mut html, chrome);
     html.push_str("</main>\n</body>\n</html>\n");
@@ -185,13 +200,14 @@ pub(super) fn respond(html: String) -> Response {
     (headers, Html(html)).into_response()
 }
 
-/// One ticket; `csrf` keys its forms (none for an API token's view or an email).
-pub(crate) fn render_ticket(html: &mut String, stored: &StoredTicket, csrf: Option<&str>) {
+/// One ticket with its `forms` (none for an API token's view or an email).
+pub(crate) fn render_ticket(html: &mut String, stored: &StoredTicket, forms: Option<&TicketForms>) {
     let t: &Ticket = &stored.ticket;
     html.push_str("<article>\n");
     ticket_header(html, stored);
     verdict_page::section(html, stored);
-    delivery_page::section(html, stored, csrf);
+    delivery_page::section(html, stored, forms.map(|f| f.csrf.as_str()));
+    resolution::section(html, stored, forms);
     customer_section(html, t);
     rules_fired_section(html, t);
     transcript_section(html, stored);

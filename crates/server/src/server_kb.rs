@@ -42,6 +42,8 @@ struct Inner {
     /// `kb/settings.toml` as compiled: the brand and response times the relay's
     /// emails quote.
     settings: Settings,
+    /// Every article's id and title, for the inbox's resolve form.
+    articles: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ServerKb {
@@ -62,6 +64,12 @@ impl ServerKb {
         Ok(Self(Arc::new(Inner {
             version: engine.kb().version.clone(),
             settings: engine.kb().settings.clone(),
+            articles: engine
+                .kb()
+                .articles
+                .iter()
+                .map(|a| (a.id.clone(), a.title.clone()))
+                .collect(),
             bot_lines: BotLines::new(&engine),
             engine: Mutex::new(engine),
         })))
@@ -92,6 +100,11 @@ impl ServerKb {
     /// The KB's settings (`kb/settings.toml`).
     pub fn settings(&self) -> &Settings {
         &self.0.settings
+    }
+
+    /// Every article's id and title, in the KB's order.
+    pub fn articles(&self) -> &[(String, String)] {
+        &self.0.articles
     }
 
     /// The handoff `ticket`'s transcript leads to with `tier`, and the indexes of the

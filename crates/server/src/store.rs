@@ -21,6 +21,7 @@ use super::limits::{CapExceeded, TicketCaps};
 use super::paging::{Cursor, PageRequest, TicketPage};
 use super::receipt::Arrival;
 use super::relay::outbox::{self, DeliveryState};
+use super::resolution::{self, Resolution};
 use super::server_check::{Assessment, ServerCheck};
 use super::{attachments, auth, columns, events, follow_ups, receipt};
 
@@ -120,6 +121,9 @@ pub struct StoredTicket {
     /// Where the relay has delivered it and its follow-ups (empty without a relay).
     #[serde(rename = "relayed", skip_serializing_if = "Vec::is_empty")]
     pub deliveries_out: Vec<DeliveryState>,
+    /// The KB article an agent said answers it (`resolution`), if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
 }
 
 impl StoredTicket {
@@ -140,6 +144,7 @@ impl StoredTicket {
             customer_verified: false,
             server_check: None,
             deliveries_out: Vec::new(),
+            resolution: None,
         }
     }
 }
@@ -184,6 +189,7 @@ const TABLES: &[Table] = &[
     auth::TABLE,
     events::TABLE,
     outbox::TABLE,
+    resolution::TABLE,
 ];
 
 const TICKETS: Table = Table {
@@ -426,12 +432,14 @@ impl Store {
             let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
             let mut follow_ups = follow_ups::by_ticket(tx, &ids)?;
             let mut relayed = outbox::by_ticket(tx, &ids)?;
+            let mut resolutions = resolution::by_ticket(tx, &ids)?;
             let tickets = rows
                 .into_iter()
                 .map(|row| {
                     let own = follow_ups.remove(&row.id).unwrap_or_default();
                     let deliveries = relayed.remove(&row.id).unwrap_or_default();
-                    row.parse(own, deliveries)
+                    let resolved = resolutions.remove(&row.id);
+                    row.parse(own, deliveries, resolved)
                 })
                 .collect::<Result<_, _>>()?;
             Ok(TicketPage { tickets, next })
@@ -448,7 +456,10 @@ impl Store {
                 .remove(id)
                 .unwrap_or_default();
             let deliveries = outbox::by_ticket(tx, &[id])?.remove(id).unwrap_or_default();
-            RawRow::read(&row)?.parse(own, deliveries).map(Some)
+            let resolved = resolution::by_ticket(tx, &[id])?.remove(id);
+            RawRow::read(&row)?
+                .parse(own, deliveries, resolved)
+                .map(Some)
         })
     }
 
@@ -511,6 +522,7 @@ impl RawRow {
         self,
         follow_ups: Vec<FollowUp>,
         deliveries: Vec<DeliveryState>,
+        resolution: Option<Resolution>,
     ) -> Result<StoredTicket, StoreError> {
         let (customer_verified, server_check) =
             receipt::verdict_of(&self.id, self.customer_verified, self.server_check)?;
@@ -523,6 +535,7 @@ impl RawRow {
         stored.customer_verified = customer_verified;
         stored.server_check = server_check;
         stored.deliveries_out = deliveries;
+        stored.resolution = resolution;
         Ok(stored)
     }
 }

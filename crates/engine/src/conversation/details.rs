@@ -66,7 +66,7 @@ fn problem(field: &Field, value: &str, invalid: &Invalid) -> Option<String> {
 
 /// An order or invoice number: a short run of letters and digits with the separators
 /// shops print (`BA-10432`, `#1043`, `INV/2026/17`), at least one digit.
-fn is_order_number(value: &str) -> bool {
+pub(super) fn is_order_number(value: &str) -> bool {
     let value = value.strip_prefix('#').unwrap_or(value);
     (2..=40).contains(&value.chars().count())
         && value.chars().any(|c| c.is_ascii_digit())
@@ -80,7 +80,7 @@ fn is_last_four(value: &str) -> bool {
     value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_url(value: &str) -> bool {
+pub(super) fn is_url(value: &str) -> bool {
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"));

@@ -13,6 +13,7 @@ mod bot_lines;
 mod details;
 mod flows;
 mod handoff;
+mod personal_data;
 mod redact;
 mod replay;
 mod reply;
@@ -20,6 +21,7 @@ mod strings;
 mod transcript;
 
 pub use bot_lines::{BotLine, BotLines};
+pub use personal_data::{PersonalData, find_personal_data};
 pub use redact::mask_card_numbers;
 pub use replay::{Verdict, replay};
 pub use reply::{

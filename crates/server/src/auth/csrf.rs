@@ -9,6 +9,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use axum::http::StatusCode;
+
+use super::extract::Credential;
+use crate::api_error::ApiError;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// Which form a token is for, so a token for one is never accepted by another.
@@ -48,6 +53,30 @@ pub(crate) fn is_valid(secret: &str, kind: FormKind, given: &str) -> bool {
     URL_SAFE_NO_PAD
         .decode(given.trim())
         .is_ok_and(|bytes| mac(secret, kind).verify_slice(&bytes).is_ok())
+}
+
+/// Whether a form the inbox page shows (`doing`: "retrying", "resolving") came from a
+/// logged-in agent's own page: a session (an API token has no forms) and its token.
+pub(crate) fn check_inbox_form(
+    agent: &Credential,
+    given: &str,
+    doing: &str,
+) -> Result<(), ApiError> {
+    let Some(session) = agent.session() else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("{doing} is a form on the inbox page: log in there"),
+        ));
+    };
+    if is_valid(session, FormKind::Inbox, given) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        format!(
+            "the form for {doing} expired or came from another site; reload the inbox and try again"
+        ),
+    ))
 }
 
 #[cfg(test)]
