@@ -24,6 +24,8 @@ use deflect_eval::{self as eval, banking77, clinc150, learning};
 const EXAMPLE_COUNTS: [usize; 2] = [3, 10];
 /// Questions of traffic per article at each point of the learning curve.
 const TRAFFIC: [usize; 4] = [0, 10, 30, 50];
+/// Example questions per article of the KB whose training time is measured.
+const SCALE_EXAMPLES: usize = 50;
 
 type Loader = fn(&Path, usize) -> Result<Protocol, String>;
 
@@ -82,6 +84,7 @@ fn run() -> Result<(), String> {
     if let Some((protocol, measured)) = reference.first() {
         learning_curve(protocol, &measured.bundle, root)?;
     }
+    training_at_scale(&data, root)?;
     sizes(root, &reference)?;
     println!("\nwhole benchmark: {:.1?}", started.elapsed());
     Ok(())
@@ -239,6 +242,24 @@ fn learning_curve(base: &Protocol, bundle: &Bundle, root: &Path) -> Result<(), S
     Ok(())
 }
 
+/// How long the classifier of a KB of 77 articles × 50 example questions takes to train
+/// (BANKING77's first 50 rows per intent; its smallest intents have fewer).
+fn training_at_scale(data: &Path, root: &Path) -> Result<(), String> {
+    let protocol = banking77::protocol(data, SCALE_EXAMPLES)?;
+    let dir = root.join(format!("target/matching/banking77-{SCALE_EXAMPLES}/kb"));
+    let m = runner::measure(&protocol, &root.join("kb"), &dir)?;
+    let examples: usize = protocol.intents.iter().map(|i| i.examples.len()).sum();
+    println!(
+        "\nBANKING77 K = {SCALE_EXAMPLES} ({} articles, {examples} example questions): built in {:.1?}, classifier trained in {:.1?}; top-1 {:.1}% on its other {} questions",
+        protocol.intents.len(),
+        m.timings.build,
+        m.timings.training,
+        100.0 * m.deflect.top1_rate(),
+        protocol.questions.len()
+    );
+    Ok(())
+}
+
 /// The gzip size of the sample KB's bundle and of each protocol's (K = 10), by part.
 fn sizes(root: &Path, reference: &[(Protocol, Measured)]) -> Result<(), String> {
     let sample = deflect_compile::compile_dir(&root.join("kb"))
@@ -250,12 +271,16 @@ fn sizes(root: &Path, reference: &[(Protocol, Measured)]) -> Result<(), String> 
         .iter()
         .map(|(p, m)| (format!("{} KB (K = 10)", p.name), &m.bundle));
     for (name, bundle) in std::iter::once(("sample KB".to_string(), &sample)).chain(named) {
+        let models = &bundle.classifier.models;
         println!(
-            "{name}: bundle {} KB gzip, of which the meaning-expansion table {} KB, the sentence-vector table {} KB, the classifier {} KB",
+            "{name}: bundle {} KB gzip, of which the meaning-expansion table {} KB, the sentence-vector table {} KB, the classifier {} KB ({} sparse weights on {} features, {} dense)",
             gzip_kb(&bundle.encode().unwrap_or_default()),
             gzip_kb(&postcard::to_allocvec(&bundle.expansion).unwrap_or_default()),
             gzip_kb(&postcard::to_allocvec(&bundle.vectors).unwrap_or_default()),
-            gzip_kb(&postcard::to_allocvec(&bundle.classifier).unwrap_or_default())
+            gzip_kb(&postcard::to_allocvec(&bundle.classifier).unwrap_or_default()),
+            models.iter().map(|m| m.levels.len()).sum::<usize>(),
+            models.iter().map(|m| m.keys.len()).sum::<usize>(),
+            models.iter().map(|m| m.dense.len()).sum::<usize>(),
         );
     }
     Ok(())
