@@ -21,8 +21,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// layout (3: one segment in entry order, no `ord` field; 4: per-language settings;
 /// 5: the article classifier among the index files; 6: the matcher's tables as typed
 /// fields instead of files found by name; 7: escalation rules' examples, languages and
-/// thresholds, and their word weights and calibration).
-pub const FORMAT_VERSION: u32 = 7;
+/// thresholds, and their word weights and calibration; 8: the classifier's features
+/// hashed into 18 bits).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

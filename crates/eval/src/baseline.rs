@@ -2,7 +2,8 @@
 //! title and example questions, tantivy's English stemming analyser (`en_stem`: words,
 //! lower-cased, Snowball English), the question parsed leniently by tantivy's query
 //! parser (any word may match). Nothing of Deflect's analysis, scoring or confidence is
-//! used.
+//! used. It has no confidence either: it answers with its top hit whenever any word
+//! matched, so each hit counts as confident (1).
 
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
@@ -11,7 +12,7 @@ use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnal
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 
 use super::Ranked;
-use super::banking77::Intent;
+use super::protocol::Intent;
 use deflect_engine::stemmer::SnowballStemmer;
 
 pub struct Bm25Baseline {
@@ -59,7 +60,7 @@ impl Bm25Baseline {
         })
     }
 
-    /// Article ids, best first; confidence is not something plain BM25 has (always 0).
+    /// Article ids, best first, each at confidence 1: plain BM25 always answers.
     pub fn rank(&self, text: &str) -> Ranked {
         let (query, _errors) = self.parser.parse_query_lenient(text);
         let searcher = self.reader.searcher();
@@ -70,7 +71,7 @@ impl Bm25Baseline {
             .filter_map(|(_, address)| {
                 let doc: TantivyDocument = searcher.doc(address).ok()?;
                 let id = doc.get_first(self.id)?.as_str()?.to_string();
-                Some((id, 0.0))
+                Some((id, 1.0))
             })
             .collect()
     }

@@ -1,14 +1,19 @@
 //! Measuring how well questions find their article: labelled questions in, top-1,
 //! top-3, MRR@10 and how often the engine is confident (right, wrong, or out of scope)
-//! out. Used by `deflect eval` and by the BANKING77 benchmark (`examples/banking77.rs`).
+//! out. Used by `deflect eval` and by the matching benchmark (`examples/banking77.rs`:
+//! the BANKING77 and CLINC150 dev protocols, [`protocol`] and [`runner`]).
 
 pub mod banking77;
 pub mod baseline;
+pub mod clinc150;
+pub mod learning;
+pub mod protocol;
+pub mod runner;
 
 use std::path::Path;
 
 /// A question and the article that answers it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Labelled {
     pub text: String,
     pub expected: String,

