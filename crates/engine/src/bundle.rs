@@ -19,8 +19,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// Bump when [`Bundle`] or anything inside it changes shape, including the index's
 /// layout (3: one segment in entry order, no `ord` field; 4: per-language settings;
 /// 5: the article classifier among the index files; 6: the matcher's tables as typed
-/// fields instead of files found by name).
-pub const FORMAT_VERSION: u32 = 6;
+/// fields instead of files found by name; 7: article bodies left out, each article
+/// naming its body's fragment file).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
