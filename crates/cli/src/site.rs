@@ -185,6 +185,33 @@ fn write_fragments(kb: &Kb, out: &Path) -> std::io::Result<String> {
     Ok(format!("{FRAGMENT_DIR}/"))
 }
 
+/// The largest fragment in `dir` (name and bytes), if there is one: what opening one
+/// article can cost a visitor.
+pub fn largest_file(dir: &Path) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut largest: Option<(u64, PathBuf)> = None;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let size = entry.metadata()?.len();
+        let is_fragment = path.extension().is_some_and(|e| e == "html");
+        if is_fragment && largest.as_ref().is_none_or(|(most, _)| size > *most) {
+            largest = Some((size, path));
+        }
+    }
+    largest
+        .map(|(_, path)| {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            Ok((name, fs::read(&path)?))
+        })
+        .transpose()
+}
+
 /// Writes `name` as `stem.<hash>.ext` and returns that file name.
 fn write_hashed(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<String> {
     fs::create_dir_all(dir)?;
