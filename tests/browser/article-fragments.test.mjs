@@ -104,3 +104,22 @@ test('a body that cannot be fetched says so, Try again fetches it, and the conve
   assertCleanConsole({ allow: INJECTED_FAILURES });
   await context.close();
 });
+
+test('an article a flow leads to opens with its body, and an in-article link opens its article', { timeout: 60000 }, async () => {
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
+  const dialog = await openChat(page);
+  const log = dialog.getByRole('log');
+  await ask(page, "I can't log in");
+  await dialog.getByRole('button', { name: "My magic sign-in link doesn't work", exact: true }).click();
+  await log.getByRole('button', { name: 'Magic sign-in link expired or not working' }).click();
+  await articleBody(dialog).getByText('only the latest one works').waitFor();
+
+  await dialog.getByRole('button', { name: 'Back' }).click();
+  await openExpiredLinkArticle(page, dialog);
+  await articleBody(dialog).getByRole('link', { name: 'Where to download your files' }).click();
+  await dialog.getByRole('heading', { name: 'Where to download your files' }).waitFor();
+  await dialog.locator('.prose:not([aria-busy])').waitFor();
+  assert.ok((await articleBody(dialog).textContent()).trim().length > 40, 'the linked article has its body');
+  assertCleanConsole();
+  await context.close();
+});
