@@ -274,3 +274,48 @@ fn remove_hashed(dir: &Path, prefix: &str) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_kb() -> Kb {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+        deflect_compile::compile_dir(&dir).expect("valid KB").kb
+    }
+
+    #[test]
+    fn each_body_is_written_once_as_its_fragment_and_stale_ones_go() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join(FRAGMENT_DIR);
+        fs::create_dir_all(&dir).unwrap();
+        for stale in [
+            "0123456789.html",
+            "0123456789.html.gz",
+            "0123456789.html.br",
+        ] {
+            fs::write(dir.join(stale), "an edited body").unwrap();
+        }
+        let kb = sample_kb();
+        assert_eq!(write_fragments(&kb, out.path()).unwrap(), "articles/");
+        for article in &kb.articles {
+            let path = dir.join(&article.fragment);
+            assert_eq!(fs::read_to_string(&path).unwrap(), article.html);
+            assert!(with_suffix(&path, ".gz").exists() && with_suffix(&path, ".br").exists());
+        }
+        assert!(!dir.join("0123456789.html").exists(), "a stale body stays");
+        let written = fs::read_dir(&dir).unwrap().count();
+        assert_eq!(written, 3 * fragments(&kb).len());
+    }
+
+    #[test]
+    fn the_largest_fragment_is_found() {
+        let out = tempfile::tempdir().unwrap();
+        assert!(largest_file(out.path()).unwrap().is_none());
+        fs::write(out.path().join("aaaaaaaaaa.html"), "<p>short</p>").unwrap();
+        fs::write(out.path().join("bbbbbbbbbb.html"), "<p>a longer body</p>").unwrap();
+        fs::write(out.path().join("bbbbbbbbbb.html.gz"), vec![0; 100]).unwrap();
+        let (name, bytes) = largest_file(out.path()).unwrap().unwrap();
+        assert_eq!((name.as_str(), bytes.len()), ("bbbbbbbbbb.html", 20));
+    }
+}
