@@ -55,7 +55,11 @@ function showBody(w, fragment, opener) {
     linksToArticles(w, dom.artBody, opener);
   }, () => {
     if (!current()) return;
-    const retry = h('button', { type: 'button', class: 'chip', onclick: () => showBody(w, fragment, opener) }, t('retry'));
+    const again = () => {
+      dom.artTitle.focus(); // the button goes away with the message
+      showBody(w, fragment, opener);
+    };
+    const retry = h('button', { type: 'button', class: 'chip', onclick: again }, t('retry'));
     dom.artBody.replaceChildren(h('p', { role: 'alert', text: t('articleFailed') }), retry);
   }).finally(() => {
     if (current()) dom.artBody.removeAttribute('aria-busy');

@@ -50,7 +50,7 @@ async function cachedOrFetched(url) {
   if (cached) return cached.text();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`article: HTTP ${res.status}`);
-  if (cache) await keep(cache, url, res.clone());
+  if (cache) keep(cache, url, res.clone()); // not awaited: the body shows meanwhile
   return res.text();
 }
 
