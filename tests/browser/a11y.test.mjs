@@ -26,6 +26,7 @@ for (const colorScheme of ['light', 'dark']) {
     await ask(page, 'How do I reset my password?');
     await dialog.getByRole('log').getByRole('button', { name: 'Reset your password' }).click();
     await dialog.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await dialog.locator('.prose:not([aria-busy])').waitFor(); // the body has arrived
     assert.deepEqual(await violations(page), [], 'article');
     await dialog.getByRole('button', { name: 'Back' }).click();
     await dialog.getByRole('button', { name: "I can't log in", exact: true }).click();

@@ -21,9 +21,10 @@ export const CHROMIUM_ARGS = [
  * Starts `deflect serve --port 0` and resolves once it prints its URL. Reads go in as an
  * agent, with an API token made by `deflect token create` on the test's database first;
  * `agent: {email, password}` also adds an agent who can log in (`deflect agent add`);
- * `env` adds environment variables (e.g. DEFLECT_IDENTITY_SECRET).
+ * `env` adds environment variables (e.g. DEFLECT_IDENTITY_SECRET); `site` serves another
+ * built site than dist/.
  */
-export async function startServer({ agent = null, env = {} } = {}) {
+export async function startServer({ agent = null, env = {}, site = join(root, 'dist') } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-test-'));
   const deflect = join(root, 'target', process.env.DEFLECT_CLI_PROFILE ?? 'release', 'deflect');
   const db = join(dir, 'inbox.sqlite');
@@ -33,7 +34,7 @@ export async function startServer({ agent = null, env = {} } = {}) {
     execFileSync(deflect, ['agent', 'add', agent.email, '--password-stdin', '--db', db],
       { cwd: root, input: `${agent.password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
   }
-  const child = spawn(deflect, ['serve', '--site', join(root, 'dist'), '--port', '0', '--db', db],
+  const child = spawn(deflect, ['serve', '--site', site, '--port', '0', '--db', db],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const url = await new Promise((resolve, reject) => {

@@ -23,6 +23,7 @@ test('the README screenshots show every state of the widget', async () => {
   await page.screenshot({ path: join(shots, 'answer.png') });
   await dialog.getByRole('log').getByRole('button', { name: 'Reset your password' }).click();
   await dialog.getByRole('heading', { name: 'Reset your password' }).waitFor();
+  await dialog.locator('.prose:not([aria-busy])').waitFor(); // the body has arrived
   await page.screenshot({ path: join(shots, 'article.png') });
   await dialog.getByRole('button', { name: 'Back' }).first().click();
   await dialog.getByRole('button', { name: "I can't log in", exact: true }).click();

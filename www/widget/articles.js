@@ -1,6 +1,6 @@
 // Articles open inside the chat (HTML rendered from the KB's Markdown and sanitised at
-// build time), with "Did this help?": the answer goes to the engine, which marks the
-// conversation deflected or offers something else.
+// build time, fetched as the article's fragment), with "Did this help?": the answer
+// goes to the engine, which marks the conversation deflected or offers something else.
 
 import { h, linksInNewTab } from './dom.js';
 import { icon } from './icons.js';
@@ -11,6 +11,7 @@ import { save } from './conversation.js';
 import { track } from './analytics.js';
 import { trackFeedback } from './learning.js';
 import { visitorLang } from './settings.js';
+import { articleBody } from './fragments.js';
 
 /** Shows article `id` in place of the log; focus returns to `opener` when it closes. */
 export function openArticle(w, id, opener) {
@@ -21,9 +22,7 @@ export function openArticle(w, id, opener) {
   state.article = { id, opener };
   track('article_opened', state.convo.id, { article: id, lang: visitorLang(w) });
   dom.artTitle.textContent = article.title;
-  dom.artBody.innerHTML = article.html || ''; // sanitised at build time
-  linksInNewTab(dom.artBody);
-  linksToArticles(w, dom.artBody, opener);
+  showBody(w, article.fragment, opener);
   dom.artLink.replaceChildren();
   if (article.url) {
     dom.artLink.append(h('a', { class: 'fulllink', href: article.url, target: '_blank', rel: 'noopener noreferrer' }, t('newTab'), icon('external')));
@@ -40,6 +39,32 @@ export function openArticle(w, id, opener) {
   dom.artView.scrollTop = 0;
   dom.artTitle.focus();
   save(w);
+}
+
+/** Fills the article view with the body once it is here; if it cannot be fetched, says
+ *  so with a "Try again" that fetches it again (the conversation is untouched). */
+function showBody(w, fragment, opener) {
+  const { state, dom, t } = w;
+  const shown = state.article;
+  dom.artBody.replaceChildren(h('p', { class: 'status', text: t('articleLoading') }));
+  dom.artBody.setAttribute('aria-busy', 'true');
+  const current = () => state.article === shown;
+  articleBody(w, fragment).then((html) => {
+    if (!current()) return;
+    dom.artBody.innerHTML = html; // sanitised at build time
+    linksInNewTab(dom.artBody);
+    linksToArticles(w, dom.artBody, opener);
+  }, () => {
+    if (!current()) return;
+    const again = () => {
+      dom.artTitle.focus(); // the button goes away with the message
+      showBody(w, fragment, opener);
+    };
+    const retry = h('button', { type: 'button', class: 'chip', onclick: again }, t('retry'));
+    dom.artBody.replaceChildren(h('p', { role: 'alert', text: t('articleFailed') }), retry);
+  }).finally(() => {
+    if (current()) dom.artBody.removeAttribute('aria-busy');
+  });
 }
 
 /** Links to other articles (`#article=<id>`, as `deflect import` writes them) open

@@ -6,6 +6,7 @@ import { h, linksInNewTab } from './dom.js';
 import { addRow, addNote, addActions, addOffers, clearActions, lastBotText } from './log.js';
 import { renderChecklist, showErrors } from './forms.js';
 import { openArticle } from './articles.js';
+import { prefetchArticles } from './fragments.js';
 import { onHandoff } from './handoff.js';
 import { renderAsking } from './asking.js';
 import { emit } from './api.js';
@@ -75,6 +76,7 @@ export function renderActions(w, reply, { restoring = false } = {}) {
   const articles = (reply.articles || []).slice(0, MAX_ARTICLES);
   if (articles.length) {
     if (reply.sure === false && !restoring) addRow(w, 'bot', t('notSure'));
+    if (!restoring) prefetchArticles(w, articles.map((a) => a.id));
     addOffers(w, 'doc', articles.map((a) => [a.title, (e) => openArticle(w, a.id, e.currentTarget)]), restoring);
   }
   const flows = reply.flows || [];

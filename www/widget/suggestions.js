@@ -7,6 +7,7 @@ import { openArticle } from './articles.js';
 import { track } from './analytics.js';
 import { rememberQuestion } from './learning.js';
 import { visitorLang } from './settings.js';
+import { prefetchWhenTypingPauses } from './fragments.js';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -37,6 +38,7 @@ export function updateSuggestions(w) {
   // Counted once per distinct list, not again when typing brings the same list back.
   if (key && key !== state.suggestTracked) track('suggestions_shown', state.convo.id, { lang: visitorLang(w) });
   state.suggestTracked = key;
+  prefetchWhenTypingPauses(w, list.map((s) => s.id));
   dom.suggest.replaceChildren(
     ...list.map((s) => h('button', { type: 'button', class: 'chip', onclick: () => {
       rememberQuestion(state, dom.input.value); // what was typed got this article

@@ -561,6 +561,22 @@ fn sizes(out: &Path, enforce: bool) -> CliResult {
         engine_gz,
         "(downloaded when the chat opens)",
     );
+    // Article bodies come one at a time, when an article opens: the largest is what one
+    // open can cost.
+    let articles = str_of(&manifest, "articles");
+    let largest = match articles.as_str() {
+        "" => None, // a site built before article bodies were fragments
+        dir => site::largest_file(&out.join(dir)).map_err(|e| e.to_string())?,
+    };
+    if let Some((file, bytes)) = largest {
+        let gz = compile::gzip(&bytes).map_err(|e| e.to_string())?.len();
+        row(
+            "article",
+            bytes.len(),
+            gz,
+            &format!("{articles}{file} (the largest)"),
+        );
+    }
     if enforce && !over.is_empty() {
         return Err(over.join("\n"));
     }

@@ -10,7 +10,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use deflect_compile::gzip;
+use deflect_compile::{FRAGMENT_DIR, fragments, gzip};
 use sha2::{Digest, Sha256};
 
 use deflect_engine::model::Kb;
@@ -43,6 +43,8 @@ pub struct Manifest {
     pub engine_js: String,
     pub engine_wasm: String,
     pub index: String,
+    /// The folder of the article bodies (content-hashed fragments), with its slash.
+    pub articles: String,
     pub settings: serde_json::Value,
 }
 
@@ -76,6 +78,7 @@ pub fn build_site(kb: &Kb, bundle: &[u8], inputs: &SiteInputs<'_>) -> std::io::R
         engine_js: format!("engine/{engine_js}"),
         engine_wasm: format!("engine/{engine_wasm}"),
         index: String::new(),
+        articles: String::new(),
         settings: serde_json::Value::Null,
     };
     write_index(kb, bundle, inputs.widget, inputs.out, manifest)
@@ -107,6 +110,7 @@ pub fn rebuild_index(
         engine_js: field("engine_js"),
         engine_wasm: field("engine_wasm"),
         index: String::new(),
+        articles: String::new(),
         settings: serde_json::Value::Null,
     };
     write_index(kb, bundle, widget, out, manifest)
@@ -121,6 +125,7 @@ fn write_index(
 ) -> std::io::Result<Manifest> {
     remove_hashed(out, "kb.")?;
     manifest.index = write_hashed(out, "kb.bin", bundle)?;
+    manifest.articles = write_fragments(kb, out)?;
     let s = &kb.settings;
     // A warning, not an error: the brand colour is the creator's to choose.
     for warning in deflect_compile::contrast::brand_color_warnings(&s.brand_color) {
@@ -151,6 +156,60 @@ fn write_index(
         serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?,
     )?;
     Ok(manifest)
+}
+
+/// Writes each article body as its fragment file and removes the fragments no article
+/// names any more; returns the folder, as the manifest names it.
+fn write_fragments(kb: &Kb, out: &Path) -> std::io::Result<String> {
+    let dir = out.join(FRAGMENT_DIR);
+    fs::create_dir_all(&dir)?;
+    let fragments = fragments(kb);
+    for entry in fs::read_dir(&dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let fragment = [".gz", ".br"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext))
+            .unwrap_or(&name);
+        if !fragments.contains_key(fragment) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    for (name, html) in fragments {
+        let path = dir.join(name);
+        // Content-hashed: a file already there (its brotli sibling is written last)
+        // holds these very bytes.
+        if !with_suffix(&path, ".br").exists() {
+            write_compressed(&path, html.as_bytes())?;
+        }
+    }
+    Ok(format!("{FRAGMENT_DIR}/"))
+}
+
+/// The largest fragment in `dir` (name and bytes), if there is one: what opening one
+/// article can cost a visitor.
+pub fn largest_file(dir: &Path) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut largest: Option<(u64, PathBuf)> = None;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let size = entry.metadata()?.len();
+        let is_fragment = path.extension().is_some_and(|e| e == "html");
+        if is_fragment && largest.as_ref().is_none_or(|(most, _)| size > *most) {
+            largest = Some((size, path));
+        }
+    }
+    largest
+        .map(|(_, path)| {
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
+            Ok((name, fs::read(&path)?))
+        })
+        .transpose()
 }
 
 /// Writes `name` as `stem.<hash>.ext` and returns that file name.
@@ -214,4 +273,49 @@ fn remove_hashed(dir: &Path, prefix: &str) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_kb() -> Kb {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+        deflect_compile::compile_dir(&dir).expect("valid KB").kb
+    }
+
+    #[test]
+    fn each_body_is_written_once_as_its_fragment_and_stale_ones_go() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join(FRAGMENT_DIR);
+        fs::create_dir_all(&dir).unwrap();
+        for stale in [
+            "0123456789.html",
+            "0123456789.html.gz",
+            "0123456789.html.br",
+        ] {
+            fs::write(dir.join(stale), "an edited body").unwrap();
+        }
+        let kb = sample_kb();
+        assert_eq!(write_fragments(&kb, out.path()).unwrap(), "articles/");
+        for article in &kb.articles {
+            let path = dir.join(&article.fragment);
+            assert_eq!(fs::read_to_string(&path).unwrap(), article.html);
+            assert!(with_suffix(&path, ".gz").exists() && with_suffix(&path, ".br").exists());
+        }
+        assert!(!dir.join("0123456789.html").exists(), "a stale body stays");
+        let written = fs::read_dir(&dir).unwrap().count();
+        assert_eq!(written, 3 * fragments(&kb).len());
+    }
+
+    #[test]
+    fn the_largest_fragment_is_found() {
+        let out = tempfile::tempdir().unwrap();
+        assert!(largest_file(out.path()).unwrap().is_none());
+        fs::write(out.path().join("aaaaaaaaaa.html"), "<p>short</p>").unwrap();
+        fs::write(out.path().join("bbbbbbbbbb.html"), "<p>a longer body</p>").unwrap();
+        fs::write(out.path().join("bbbbbbbbbb.html.gz"), vec![0; 100]).unwrap();
+        let (name, bytes) = largest_file(out.path()).unwrap().unwrap();
+        assert_eq!((name.as_str(), bytes.len()), ("bbbbbbbbbb.html", 20));
+    }
 }

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::fragments::fragment_name;
 use super::markdown;
 use super::source::{Source, is_valid_id};
 use crate::error::KbError;
@@ -64,6 +65,7 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
             .unwrap_or(1)
     };
     let only_proposed_questions = has_no_real_questions(&fm);
+    let html = markdown::to_safe_html(&body);
     let mut questions = fm.questions.map(Spanned::into_inner).unwrap_or_default();
     questions.extend(fm.proposed_questions);
     Some(Parsed {
@@ -82,7 +84,8 @@ pub fn parse(file: &Source, default_lang: &str, errors: &mut Vec<KbError>) -> Op
             flow: fm.flow.map(Spanned::into_inner),
             url: fm.url.map(Spanned::into_inner),
             lang,
-            html: markdown::to_safe_html(&body),
+            fragment: fragment_name(&html),
+            html,
             body_text: markdown::to_plain_text(&body),
         },
     })

@@ -22,8 +22,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// 5: the article classifier among the index files; 6: the matcher's tables as typed
 /// fields instead of files found by name; 7: escalation rules' examples, languages and
 /// thresholds, and their word weights and calibration; 8: the classifier's features
-/// hashed into 18 bits).
-pub const FORMAT_VERSION: u32 = 8;
+/// hashed into 18 bits; 9: article bodies left out, each article naming its body's
+/// fragment file).
+pub const FORMAT_VERSION: u32 = 9;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
@@ -38,13 +38,36 @@ pub(super) fn service(dir: PathBuf) -> BoxCloneSyncService<Request, Response, In
             if leaves_root(&root, req.uri().path(), siblings) {
                 return Ok(StatusCode::NOT_FOUND.into_response());
             }
-            Ok(files
+            let immutable = is_content_hashed(req.uri().path());
+            let mut response = files
                 .oneshot(req)
                 .await
                 .map(|r| r.map(Body::new))
-                .into_response())
+                .into_response();
+            if immutable && response.status().is_success() {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+            }
+            Ok(response)
         }
     }))
+}
+
+/// How long browsers may keep a file whose name carries its content's hash: for good,
+/// since another content gets another name. Article bodies fetched once then open
+/// offline.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether the file name carries a content hash as `deflect site` writes them: ten hex
+/// digits before the extension (`kb.<hash>.bin`, `articles/<hash>.html`).
+fn is_content_hashed(url_path: &str) -> bool {
+    let name = url_path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.rsplit('.');
+    parts.next();
+    parts
+        .next()
+        .is_some_and(|hash| hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Whether any file that could answer `url_path` (itself, its `index.html`, their
@@ -98,6 +121,26 @@ fn append(path: &Path, ext: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_content_hashed_names_are_cached_for_good() {
+        for hashed in [
+            "/kb.efebcd5213.bin",
+            "/articles/0a1b2c3d4e.html",
+            "/engine/deflect_bg.0123456789.wasm",
+        ] {
+            assert!(is_content_hashed(hashed), "{hashed}");
+        }
+        for plain in [
+            "/deflect.js",
+            "/index.html",
+            "/",
+            "/manifest.json",
+            "/a.b.c",
+        ] {
+            assert!(!is_content_hashed(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn url_paths_become_plain_relative_paths() {

@@ -155,6 +155,13 @@ impl Engine {
         to_js(&chat.start_over(engine, now as u64).map_err(err)?)
     }
 
+    /// The fragment file holding article `id`'s body (under the manifest's `articles`),
+    /// so the widget can fetch it before the visitor opens the article.
+    #[wasm_bindgen(js_name = articleFragment)]
+    pub fn article_fragment(&self, id: &str) -> Option<String> {
+        self.engine.kb().article(id).map(|a| a.fragment.clone())
+    }
+
     #[wasm_bindgen(js_name = openArticle)]
     pub fn open_article(&mut self, id: &str, now: f64) -> Result<JsValue, JsError> {
         let (engine, chat) = self.parts()?;

@@ -81,7 +81,7 @@ impl Conversation {
         Ok(ArticleView {
             id: article.id.clone(),
             title: article.title.clone(),
-            html: article.html.clone(),
+            fragment: article.fragment.clone(),
             url: article.url.clone(),
         })
     }

@@ -119,7 +119,7 @@ pub struct HandoffView {
 pub struct ArticleView {
     pub id: String,
     pub title: String,
-    /// Sanitised at build time.
-    pub html: String,
+    /// The body's fragment file (sanitised at build time), which the widget fetches.
+    pub fragment: String,
     pub url: Option<String>,
 }

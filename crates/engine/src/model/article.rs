@@ -16,8 +16,14 @@ pub struct Article {
     pub flow: Option<String>,
     pub url: Option<String>,
     pub lang: String,
-    /// Body rendered from Markdown and sanitised at build time.
+    /// Body rendered from Markdown and sanitised at build time. Not in the bundle: the
+    /// site writes it as its own file, which the browser fetches only when the article
+    /// is opened, so a visitor never downloads every body of a large help centre.
+    #[serde(skip)]
     pub html: String,
+    /// The body's file name among the site's article fragments: content-hashed, so a
+    /// fetched body can be cached for good and an edited body gets a new name.
+    pub fragment: String,
     /// Body as plain text, for indexing only; not shipped to the browser.
     #[serde(skip)]
     pub body_text: String,
