@@ -1,5 +1,5 @@
 //! Deflect's KB compiler: `kb/` files → a validated [`Kb`](deflect_engine::model::Kb) →
-//! one bundle (tantivy index, meaning-expansion and sentence-vector tables, the article
+//! one bundle (term index written from tantivy's, meaning-expansion and sentence-vector tables, the article
 //! classifier) that the engine opens in the browser. Used by `build.rs`, the `deflect`
 //! CLI and the tests alike.
 //!
@@ -15,6 +15,7 @@
 mod article;
 mod bundle;
 mod checklist;
+mod compact;
 pub mod contrast;
 mod error;
 mod expansion;
@@ -36,9 +37,10 @@ mod vectors;
 
 pub use article::{CATEGORIES, check_link};
 pub use bundle::bundle;
+pub use compact::compact_index;
 pub use error::{KbError, KbErrors};
 pub use gzip::gzip;
-pub use index::index_files;
+pub use index::term_index;
 pub use kb_dir::{Compiled, compile_dir};
 pub use matching_cases::{MatchingCaseReport, bundle_and_check, run_matching_cases};
 pub use matching_tests::{LocatedMatchingCase, MatchingCase};

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::Kb;
 use crate::search::classifier::Classifier;
 use crate::search::expansion::Expansion;
+use crate::search::term_index::TermIndex;
 use crate::search::vectors::VectorTable;
 
 const MAGIC: &[u8; 8] = b"DEFLECT\0";
@@ -19,16 +20,16 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// Bump when [`Bundle`] or anything inside it changes shape, including the index's
 /// layout (3: one segment in entry order, no `ord` field; 4: per-language settings;
 /// 5: the article classifier among the index files; 6: the matcher's tables as typed
-/// fields instead of files found by name).
-pub const FORMAT_VERSION: u32 = 6;
+/// fields instead of files found by name; 7: Deflect's compact term index instead of
+/// tantivy's files).
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bundle {
     pub kb: Kb,
-    /// The tantivy index's files, path and bytes.
-    #[serde(with = "file_bytes")]
-    pub index: IndexFiles,
+    /// The terms, postings and lengths BM25 reads, written from tantivy's index.
+    pub index: TermIndex,
     /// The KB's words for a visitor's words, by meaning.
     pub expansion: Expansion,
     /// Sentence vectors of the KB's English words.
@@ -36,9 +37,6 @@ pub struct Bundle {
     /// The article classifier learned from the example questions.
     pub classifier: Classifier,
 }
-
-/// A tantivy index as files: path and bytes.
-pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
 impl Bundle {
     /// The bundle as bytes, as the browser downloads it.
@@ -60,33 +58,5 @@ impl Bundle {
             });
         }
         postcard::from_bytes(body).map_err(|e| Error::CorruptBundle(e.to_string()))
-    }
-}
-
-/// Index files as byte strings: the same encoding as a list of bytes in postcard, but
-/// read with one copy instead of byte by byte (a tenth of the time to open the engine).
-mod file_bytes {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_bytes::{ByteBuf, Bytes};
-
-    pub fn serialize<S: Serializer>(
-        files: &[(String, Vec<u8>)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let borrowed: Vec<(&str, &Bytes)> = files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), Bytes::new(bytes)))
-            .collect();
-        borrowed.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<(String, Vec<u8>)>, D::Error> {
-        let files = Vec::<(String, ByteBuf)>::deserialize(deserializer)?;
-        Ok(files
-            .into_iter()
-            .map(|(path, bytes)| (path, bytes.into_vec()))
-            .collect())
     }
 }
