@@ -6,7 +6,7 @@
 //! - `deflect eval FILE` — top-1/top-3/MRR and confidence over labelled questions
 //! - `deflect index` — rebuild only the index of a built site (about a second)
 //! - `deflect site` — assemble the static site from `www/`, the engine and the KB
-//! - `deflect sizes` — gzip sizes of what visitors download
+//! - `deflect sizes` — gzip sizes of what visitors download (`--parts`: of the bundle's parts)
 //! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
 //! - `deflect agent` / `deflect token` — who may read the inbox
 
@@ -24,6 +24,7 @@ use deflect_server::config_file::ServerConfig;
 use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
 mod accounts;
+mod bundle_parts;
 mod import;
 mod limit_args;
 mod site;
@@ -143,6 +144,9 @@ enum Command {
         /// Fail when a part is over its budget.
         #[arg(long)]
         budget: bool,
+        /// Also print where the index's bytes go: each part of the bundle.
+        #[arg(long)]
+        parts: bool,
     },
     /// Serve the site and the ticket inbox on 127.0.0.1.
     Serve(ServeArgs),
@@ -287,7 +291,14 @@ fn run(command: Command) -> CliResult {
             );
             sizes(&out, false)
         }
-        Command::Sizes { out, budget } => sizes(&out, budget),
+        Command::Sizes { out, budget, parts } => {
+            sizes(&out, budget)?;
+            if parts {
+                bundle_parts::print(&out)
+            } else {
+                Ok(())
+            }
+        }
         Command::Serve(args) => serve(args),
         Command::Agent { command } => accounts::agent(command),
         Command::Token { command } => accounts::token(command),
