@@ -4,18 +4,8 @@ use std::path::Path;
 
 use deflect_engine::bundle::Bundle;
 
-/// Prints each part of the bundle that `out/manifest.json` names, raw and gzipped.
-pub fn print(out: &Path) -> Result<(), String> {
-    let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .ok_or_else(|| {
-            format!(
-                "{}/manifest.json missing; build the site first",
-                out.display()
-            )
-        })?;
-    let file = manifest["index"].as_str().unwrap_or_default();
+/// Prints each part of the bundle `file` of the site in `out`, raw and gzipped.
+pub fn print(out: &Path, file: &str) -> Result<(), String> {
     let bytes = std::fs::read(out.join(file)).map_err(|e| format!("{file}: {e}"))?;
     let bundle = Bundle::decode(&bytes).map_err(|e| format!("{file}: {e}"))?;
     let parts = deflect_compile::part_sizes(&bundle).map_err(|e| e.to_string())?;

@@ -294,7 +294,7 @@ fn run(command: Command) -> CliResult {
         Command::Sizes { out, budget, parts } => {
             sizes(&out, budget)?;
             if parts {
-                bundle_parts::print(&out)
+                bundle_parts::print(&out, &str_of(&site_manifest(&out)?, "index"))
             } else {
                 Ok(())
             }
@@ -573,8 +573,9 @@ const BUDGETS: &[(&str, usize)] = &[("loader", 6 * 1024), (ENGINE_TOTAL, 560 * 1
 const ENGINE_TOTAL: &str = "engine+index";
 const ENGINE_PARTS: &[&str] = &["engine-js", "engine", "index"];
 
-fn sizes(out: &Path, enforce: bool) -> CliResult {
-    let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
+/// The manifest of the site built in `out`.
+fn site_manifest(out: &Path) -> Result<serde_json::Value, String> {
+    std::fs::read_to_string(out.join("manifest.json"))
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .ok_or_else(|| {
@@ -582,7 +583,11 @@ fn sizes(out: &Path, enforce: bool) -> CliResult {
                 "{}/manifest.json missing; build the site first",
                 out.display()
             )
-        })?;
+        })
+}
+
+fn sizes(out: &Path, enforce: bool) -> CliResult {
+    let manifest = site_manifest(out)?;
     println!(
         "{:<12} {:>10} {:>10} {:>10}  file",
         "part", "bytes", "gzip", "budget"

@@ -2,15 +2,25 @@
 //! (`deflect_engine::search::term_index`): what the engine reads in the browser
 //! instead of tantivy's own files.
 
+use std::collections::BTreeMap;
+
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, Index, SegmentReader, TERMINATED};
+use tantivy::{DocSet, Index, InvertedIndexReader, SegmentReader, TERMINATED};
 
-use deflect_engine::search::term_index::{FieldIndex, FieldIndexWriter, TermIndex};
+use deflect_engine::search::term_index::{FieldIndex, TermGroup, TermGroupWriter, TermIndex};
 use deflect_engine::{Error, Result};
 
-/// The term index of `index`'s single segment: per text field, every term with its
-/// documents and frequencies, each document's fieldnorm id, and the field's tokens.
+/// `(document, term frequency)` pairs, documents ascending.
+type PostingPairs = Vec<(u32, u32)>;
+
+/// A term's postings per field slot of its group.
+type TermPostings = Vec<(usize, PostingPairs)>;
+
+/// The term index of `index`'s single segment: its indexed fields grouped by language
+/// (the name's end after its last `_`, as `title_en`), each group's terms once, and
+/// per field every term's documents and frequencies, each document's fieldnorm id and
+/// the field's tokens.
 pub fn compact_index(index: &Index) -> Result<TermIndex> {
     let segments = index.searchable_segments().map_err(tantivy_error)?;
     let reader = match segments.as_slice() {
@@ -24,49 +34,76 @@ pub fn compact_index(index: &Index) -> Result<TermIndex> {
         }
     };
     let schema = index.schema();
-    let fields = schema
-        .fields()
-        .filter(|(_, entry)| entry.is_indexed())
-        .map(|(field, entry)| compact_field(&reader, field, entry.name()))
+    let mut by_lang: BTreeMap<&str, Vec<(Field, &str)>> = BTreeMap::new();
+    for (field, entry) in schema.fields().filter(|(_, entry)| entry.is_indexed()) {
+        let lang = entry.name().rsplit_once('_').map_or("", |(_, lang)| lang);
+        by_lang.entry(lang).or_default().push((field, entry.name()));
+    }
+    let groups = by_lang
+        .into_values()
+        .map(|fields| compact_group(&reader, &fields))
         .collect::<Result<_>>()?;
     Ok(TermIndex {
         doc_count: reader.max_doc(),
-        fields,
+        groups,
     })
 }
 
-/// One field of the segment, its terms in the dictionary's (byte) order.
-fn compact_field(reader: &SegmentReader, field: Field, name: &str) -> Result<FieldIndex> {
-    let inverted = reader.inverted_index(field).map_err(tantivy_error)?;
-    let mut writer = FieldIndexWriter::new(name);
+/// One group of fields: their lengths, then the union of their terms in byte order.
+fn compact_group(reader: &SegmentReader, fields: &[(Field, &str)]) -> Result<TermGroup> {
+    let mut lengths = Vec::new();
+    let mut terms: BTreeMap<Vec<u8>, TermPostings> = BTreeMap::new();
+    for (slot, &(field, name)) in fields.iter().enumerate() {
+        let inverted = reader.inverted_index(field).map_err(tantivy_error)?;
+        let norms = reader.get_fieldnorms_reader(field).map_err(tantivy_error)?;
+        lengths.push(FieldIndex {
+            name: name.to_string(),
+            total_tokens: inverted.total_num_tokens(),
+            fieldnorms: (0..reader.max_doc())
+                .map(|d| norms.fieldnorm_id(d))
+                .collect(),
+            ..Default::default()
+        });
+        for (term, postings) in field_postings(&inverted, name)? {
+            terms.entry(term).or_default().push((slot, postings));
+        }
+    }
+    let mut writer = TermGroupWriter::new(lengths)?;
+    for (term, postings) in &terms {
+        writer.add_term(term, postings)?;
+    }
+    Ok(writer.finish())
+}
+
+/// Every term of a field with its `(document, term frequency)` pairs.
+fn field_postings(
+    inverted: &InvertedIndexReader,
+    name: &str,
+) -> Result<Vec<(Vec<u8>, PostingPairs)>> {
+    let mut out = Vec::new();
     let mut terms = inverted.terms().stream().map_err(io_error)?;
-    let mut postings_of_term = Vec::new();
     while let Some((term, info)) = terms.next() {
         let mut postings = inverted
             .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
             .map_err(io_error)?;
-        postings_of_term.clear();
+        let mut list = Vec::new();
         let mut doc = postings.doc();
         while doc != TERMINATED {
-            postings_of_term.push((doc, postings.term_freq()));
+            list.push((doc, postings.term_freq()));
             doc = postings.advance();
         }
         // BM25 takes the document frequency from the term's info: it must be the
         // list's length (a segment without deletions), as the engine reads it.
-        if postings_of_term.len() != info.doc_freq as usize {
+        if list.len() != info.doc_freq as usize {
             return Err(Error::Index(format!(
                 "field {name}: {} documents listed for a term in {}",
-                postings_of_term.len(),
+                list.len(),
                 info.doc_freq
             )));
         }
-        writer.add_term(term, &postings_of_term)?;
+        out.push((term.to_vec(), list));
     }
-    let lengths = reader.get_fieldnorms_reader(field).map_err(tantivy_error)?;
-    let fieldnorms = (0..reader.max_doc())
-        .map(|doc| lengths.fieldnorm_id(doc))
-        .collect();
-    Ok(writer.finish(inverted.total_num_tokens(), fieldnorms))
+    Ok(out)
 }
 
 /// tantivy's errors, as the engine's: the index could not be written.
@@ -210,6 +247,51 @@ mod tests {
             bits
         };
         assert_eq!(bits(ours), bits(theirs));
+    }
+
+    /// A language's fields share one list of terms; each language has its own.
+    #[test]
+    fn fields_are_grouped_by_language() {
+        let mut builder = Schema::builder();
+        let title_en = builder.add_text_field("title_en", TEXT);
+        let body_en = builder.add_text_field("body_en", TEXT);
+        let title_es = builder.add_text_field("title_es", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs: [TantivyDocument; 2] = [
+            doc!(title_en => "refund", body_en => "refund money"),
+            doc!(title_es => "reembolso"),
+        ];
+        for doc in docs {
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let compact = compact_index(&index).unwrap();
+        let names: Vec<Vec<&str>> = compact
+            .groups
+            .iter()
+            .map(|g| g.fields.iter().map(|f| f.name.as_str()).collect())
+            .collect();
+        assert_eq!(names, [vec!["title_en", "body_en"], vec!["title_es"]]);
+        // "refund" once for both English fields, then "money".
+        let terms = &compact.groups[0].terms;
+        assert_eq!(terms.windows(6).filter(|w| w == b"refund").count(), 1);
+        let segment = Segment::open(compact).unwrap();
+        let refund_in = |field: &str| FieldTerm {
+            field: segment.field(field).unwrap(),
+            text: "refund",
+            weight: 1.0,
+        };
+        for field in ["title_en", "body_en"] {
+            let hits = segment.top_docs(&[refund_in(field)], 5).unwrap();
+            assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), [0], "{field}");
+        }
+        assert!(
+            segment
+                .top_docs(&[refund_in("title_es")], 5)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! each part costs a visitor.
 
 use deflect_engine::bundle::Bundle;
+use deflect_engine::search::term_index::FieldIndex;
 use serde::Serialize;
 
 use crate::gzip::gzip;
@@ -16,30 +17,20 @@ pub struct PartSize {
 }
 
 /// The sizes of `bundle`'s parts: the KB, the matcher's tables, and the term index's
-/// terms, postings and fieldnorms (each over all fields).
+/// terms, postings and fieldnorms (each over all groups and fields).
 pub fn part_sizes(bundle: &Bundle) -> std::io::Result<Vec<PartSize>> {
-    // Every field named, so that a new part cannot go unmeasured.
-    let Bundle {
-        kb,
-        index,
-        expansion,
-        vectors,
-        classifier,
-    } = bundle;
-    let joined = |part: fn(&deflect_engine::search::term_index::FieldIndex) -> &[u8]| {
-        index
-            .fields
-            .iter()
-            .flat_map(part)
-            .copied()
-            .collect::<Vec<u8>>()
+    let groups = &bundle.index.groups;
+    let terms: Vec<u8> = groups.iter().flat_map(|g| &g.terms).copied().collect();
+    let joined = |part: fn(&FieldIndex) -> &[u8]| -> Vec<u8> {
+        let fields = groups.iter().flat_map(|g| &g.fields);
+        fields.flat_map(part).copied().collect()
     };
     let parts = [
-        ("kb", encoded(kb)?),
-        ("classifier", encoded(classifier)?),
-        ("vectors", encoded(vectors)?),
-        ("expansion", encoded(expansion)?),
-        ("terms", joined(|f| &f.terms)),
+        ("kb", encoded(&bundle.kb)?),
+        ("classifier", encoded(&bundle.classifier)?),
+        ("vectors", encoded(&bundle.vectors)?),
+        ("expansion", encoded(&bundle.expansion)?),
+        ("terms", terms),
         ("postings", joined(|f| &f.postings)),
         ("fieldnorms", joined(|f| &f.fieldnorms)),
     ];

@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::search::bm25::Bm25Field;
-use crate::search::term_index::{FieldIndex, PostingList, TermBlocks, TermIndex};
+use crate::search::term_index::{FieldIndex, PostingList, TermBlocks, TermGroup, TermIndex};
 
 /// A document's number in the index.
 pub type DocId = u32;
@@ -18,20 +18,32 @@ pub type DocId = u32;
 #[derive(Debug)]
 pub struct Segment {
     doc_count: u32,
+    groups: Vec<OpenGroup>,
+}
+
+/// A group of fields sharing their terms, with where the term blocks start.
+#[derive(Debug)]
+struct OpenGroup {
+    terms: Vec<u8>,
+    blocks: TermBlocks,
     fields: Vec<OpenField>,
 }
 
-/// A field of the term index, with where its term blocks start and its BM25.
+/// A field of the term index, with its documents' numbers and its BM25.
 #[derive(Debug)]
 struct OpenField {
     index: FieldIndex,
-    blocks: TermBlocks,
+    /// Per number within the field, the document's number in the index.
+    documents: Vec<DocId>,
     bm25: Bm25Field,
 }
 
 /// A field of an opened [`Segment`], found by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldId(usize);
+pub struct FieldId {
+    group: usize,
+    slot: usize,
+}
 
 /// One term to look for in one field, and how much a match counts.
 pub struct FieldTerm<'a> {
@@ -41,36 +53,23 @@ pub struct FieldTerm<'a> {
 }
 
 impl Segment {
-    /// Opens a term index: one pass over each field's terms, checking its lengths.
+    /// Opens a term index: one pass over each group's terms, checking its lengths.
     pub fn open(index: TermIndex) -> Result<Self> {
         let doc_count = index.doc_count;
-        let fields = index
-            .fields
+        let groups = index
+            .groups
             .into_iter()
-            .map(|field| {
-                if field.fieldnorms.len() != doc_count as usize {
-                    return Err(Error::CorruptBundle(format!(
-                        "term index: field {} has {} lengths for {doc_count} documents",
-                        field.name,
-                        field.fieldnorms.len()
-                    )));
-                }
-                Ok(OpenField {
-                    blocks: TermBlocks::open(&field.terms, field.postings.len())?,
-                    bm25: Bm25Field::new(field.total_tokens, u64::from(doc_count)),
-                    index: field,
-                })
-            })
+            .map(|group| open_group(group, doc_count))
             .collect::<Result<_>>()?;
-        Ok(Segment { doc_count, fields })
+        Ok(Segment { doc_count, groups })
     }
 
     /// The field named `name` (`title_en`), if the index has it.
     pub fn field(&self, name: &str) -> Option<FieldId> {
-        self.fields
-            .iter()
-            .position(|f| f.index.name == name)
-            .map(FieldId)
+        self.groups.iter().enumerate().find_map(|(group, g)| {
+            let slot = g.fields.iter().position(|f| f.index.name == name)?;
+            Some(FieldId { group, slot })
+        })
     }
 
     /// Documents with a positive BM25 score summed over `terms`, best first (ties by
@@ -101,23 +100,55 @@ impl Segment {
     /// Adds `term`'s BM25 score (as tantivy's `TermQuery` computes it) to each document
     /// that contains it.
     fn add_term_scores(&self, term: &FieldTerm, scores: &mut Scores) -> Result<()> {
-        let field = self
-            .fields
-            .get(term.field.0)
+        let FieldId { group, slot } = term.field;
+        let (group, field) = self
+            .groups
+            .get(group)
+            .and_then(|g| Some((g, g.fields.get(slot)?)))
             .ok_or_else(|| Error::Index(format!("no field {:?} in the index", term.field)))?;
-        let index = &field.index;
-        let Some(range) = field.blocks.find(&index.terms, term.text.as_bytes()) else {
+        let Some(range) = group.blocks.find(&group.terms, term.text.as_bytes(), slot) else {
             return Ok(());
         };
-        let postings = PostingList::new(&index.postings[range], self.doc_count)?;
-        let weight = field.bm25.term_weight(u64::from(postings.len()));
+        let numbers = u32::try_from(field.documents.len()).unwrap_or(u32::MAX);
+        let postings = PostingList::new(&field.index.postings[range], numbers);
+        let weight = field.bm25.term_weight(u64::from(postings.doc_freq()?));
         for posting in postings {
-            let (doc, freq) = posting?;
-            let length = index.fieldnorms[doc as usize];
+            let (number, freq) = posting?;
+            let doc = field.documents[number as usize];
+            let length = field.index.fieldnorms[doc as usize];
             scores.add(doc, term.weight * field.bm25.score(weight, length, freq));
         }
         Ok(())
     }
+}
+
+/// A group opened: its term blocks found, each field's documents numbered.
+fn open_group(group: TermGroup, doc_count: u32) -> Result<OpenGroup> {
+    let lens: Vec<usize> = group.fields.iter().map(|f| f.postings.len()).collect();
+    let blocks = TermBlocks::open(&group.terms, &lens)?;
+    let fields = group
+        .fields
+        .into_iter()
+        .map(|field| {
+            if field.fieldnorms.len() != doc_count as usize {
+                return Err(Error::CorruptBundle(format!(
+                    "term index: field {} has {} lengths for {doc_count} documents",
+                    field.name,
+                    field.fieldnorms.len()
+                )));
+            }
+            Ok(OpenField {
+                documents: field.documents(),
+                bm25: Bm25Field::new(field.total_tokens, u64::from(doc_count)),
+                index: field,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(OpenGroup {
+        terms: group.terms,
+        blocks,
+        fields,
+    })
 }
 
 /// Score per document, dense: a large KB's common words reach thousands of documents,
@@ -148,27 +179,41 @@ impl Scores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::term_index::FieldIndexWriter;
+    use crate::search::term_index::TermGroupWriter;
 
-    /// One field "text" over documents of the given words (each word's length 1).
+    /// One field "text" over documents of the given words (each word's length 1; an
+    /// empty document has no words).
     fn index_of(docs: &[&str]) -> TermIndex {
-        let mut words: Vec<&str> = docs.iter().flat_map(|d| d.split(' ')).collect();
+        fn words_of<'a>(doc: &&'a str) -> Vec<&'a str> {
+            doc.split(' ').filter(|w| !w.is_empty()).collect()
+        }
+        let mut words: Vec<&str> = docs.iter().flat_map(words_of).collect();
         words.sort();
         words.dedup();
-        let mut writer = FieldIndexWriter::new("text");
+        let fieldnorms: Vec<u8> = docs.iter().map(|d| words_of(d).len() as u8).collect();
+        let field = FieldIndex {
+            name: "text".into(),
+            total_tokens: fieldnorms.iter().map(|&l| u64::from(l)).sum(),
+            fieldnorms,
+            ..Default::default()
+        };
+        let mut writer = TermGroupWriter::new(vec![field]).unwrap();
         for word in words {
             let postings: Vec<(u32, u32)> = (0..)
                 .zip(docs)
-                .map(|(doc, text)| (doc, text.split(' ').filter(|w| *w == word).count() as u32))
+                .map(|(doc, text)| {
+                    (
+                        doc,
+                        words_of(text).iter().filter(|w| **w == word).count() as u32,
+                    )
+                })
                 .filter(|(_, freq)| *freq > 0)
                 .collect();
-            writer.add_term(word.as_bytes(), &postings).unwrap();
+            writer.add_term(word.as_bytes(), &[(0, postings)]).unwrap();
         }
-        let lengths: Vec<u8> = docs.iter().map(|d| d.split(' ').count() as u8).collect();
-        let total = lengths.iter().map(|&l| u64::from(l)).sum();
         TermIndex {
             doc_count: docs.len() as u32,
-            fields: vec![writer.finish(total, lengths)],
+            groups: vec![writer.finish()],
         }
     }
 
@@ -176,15 +221,21 @@ mod tests {
     fn limit_keeps_the_best_and_an_empty_index_has_no_hits() {
         let empty = Segment::open(TermIndex::default()).unwrap();
         assert!(empty.top_docs(&[], 5).unwrap().is_empty());
-        let segment =
-            Segment::open(index_of(&["card", "card card card", "card card", "cash"])).unwrap();
+        let segment = Segment::open(index_of(&[
+            "card",
+            "",
+            "card card card",
+            "card card",
+            "cash",
+        ]))
+        .unwrap();
         let card = [FieldTerm {
             field: segment.field("text").unwrap(),
             text: "card",
             weight: 1.0,
         }];
         let top = segment.top_docs(&card, 2).unwrap();
-        assert_eq!(top.iter().map(|(d, _)| *d).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(top.iter().map(|(d, _)| *d).collect::<Vec<_>>(), vec![2, 3]);
         assert_eq!(segment.top_docs(&card, 10).unwrap().len(), 3);
         assert_eq!(segment.field("title"), None);
     }
@@ -192,7 +243,7 @@ mod tests {
     #[test]
     fn a_field_without_a_length_per_document_is_refused() {
         let mut index = index_of(&["card", "cash"]);
-        index.fields[0].fieldnorms.pop();
+        index.groups[0].fields[0].fieldnorms.pop();
         assert!(matches!(Segment::open(index), Err(Error::CorruptBundle(_))));
     }
 }

@@ -1,14 +1,17 @@
-//! One term's posting list: how many documents have it, then per document the gap from
-//! the previous one shifted left by a bit that says "the term occurs once", followed by
-//! the term frequency only when it does not (most do occur once), all as LEB128
-//! varints. Lucene writes its postings the same way.
+//! One term's posting list in one field: per document, the gap from the previous one
+//! shifted left by a bit that says "the term occurs once", followed by the term
+//! frequency only when it does not (most do occur once), all as LEB128 varints, as
+//! Lucene writes its postings. The list ends where its byte range (from the terms)
+//! does, so how many documents it has is counted, not stored.
 
 use super::{read_varint, write_varint};
 use crate::error::{Error, Result};
 
 /// Appends the posting list of `(document, term frequency)` pairs to `out`.
 pub(super) fn write(out: &mut Vec<u8>, postings: &[(u32, u32)]) -> Result<(), String> {
-    write_varint(out, postings.len() as u64);
+    if postings.is_empty() {
+        return Err("a term without documents".into());
+    }
     let mut next = 0;
     for &(doc, freq) in postings {
         if doc < next || freq == 0 {
@@ -26,62 +29,43 @@ pub(super) fn write(out: &mut Vec<u8>, postings: &[(u32, u32)]) -> Result<(), St
     Ok(())
 }
 
-/// Reads a posting list, checking each document against the index's document count.
+/// Reads a posting list, checking each document against the field's document count.
+#[derive(Clone)]
 pub struct PostingList<'a> {
     bytes: &'a [u8],
     pos: usize,
-    left: u32,
     next: u64,
-    doc_count: u32,
+    documents: u32,
 }
 
 impl<'a> PostingList<'a> {
-    /// The posting list in `bytes`, of an index of `doc_count` documents.
-    pub fn new(bytes: &'a [u8], doc_count: u32) -> Result<Self> {
-        let mut pos = 0;
-        let len = read_varint(bytes, &mut pos)
-            .and_then(|n| u32::try_from(n).ok())
-            .filter(|&n| n <= doc_count)
-            .ok_or_else(|| corrupt("a posting list's length"))?;
-        Ok(PostingList {
+    /// The posting list in `bytes`, in a field of `documents` documents.
+    pub fn new(bytes: &'a [u8], documents: u32) -> Self {
+        PostingList {
             bytes,
-            pos,
-            left: len,
+            pos: 0,
             next: 0,
-            doc_count,
-        })
-    }
-
-    /// How many documents have the term: BM25's document frequency.
-    pub fn len(&self) -> u32 {
-        self.left
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.left == 0
-    }
-}
-
-impl Iterator for PostingList<'_> {
-    type Item = Result<(u32, u32)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
+            documents,
         }
-        self.left -= 1;
-        Some(self.read_one())
     }
-}
 
-impl PostingList<'_> {
+    /// How many documents have the term (BM25's document frequency), read through.
+    pub fn doc_freq(&self) -> Result<u32> {
+        let mut count = 0;
+        for posting in self.clone() {
+            posting?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     fn read_one(&mut self) -> Result<(u32, u32)> {
         let code = read_varint(self.bytes, &mut self.pos).ok_or_else(|| corrupt("a posting"))?;
         let doc = self
             .next
             .checked_add(code >> 1)
             .and_then(|d| u32::try_from(d).ok())
-            .filter(|&d| d < self.doc_count)
+            .filter(|&d| d < self.documents)
             .ok_or_else(|| corrupt("a document number"))?;
         let freq = if code & 1 == 1 {
             1
@@ -95,6 +79,22 @@ impl PostingList<'_> {
     }
 }
 
+impl Iterator for PostingList<'_> {
+    type Item = Result<(u32, u32)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let read = self.read_one();
+        if read.is_err() {
+            // Nothing after a damaged posting can be trusted.
+            self.pos = self.bytes.len();
+        }
+        Some(read)
+    }
+}
+
 fn corrupt(what: &str) -> Error {
     Error::CorruptBundle(format!("term index: {what} is damaged"))
 }
@@ -103,8 +103,8 @@ fn corrupt(what: &str) -> Error {
 mod tests {
     use super::*;
 
-    fn read(bytes: &[u8], doc_count: u32) -> Result<Vec<(u32, u32)>> {
-        PostingList::new(bytes, doc_count)?.collect()
+    fn read(bytes: &[u8], documents: u32) -> Result<Vec<(u32, u32)>> {
+        PostingList::new(bytes, documents).collect()
     }
 
     #[test]
@@ -112,10 +112,10 @@ mod tests {
         let postings = [(0, 1), (1, 3), (7, 1), (300, 1), (100_000, 70_000)];
         let mut bytes = Vec::new();
         write(&mut bytes, &postings).unwrap();
-        assert_eq!(PostingList::new(&bytes, 100_001).unwrap().len(), 5);
+        assert_eq!(PostingList::new(&bytes, 100_001).doc_freq().unwrap(), 5);
         assert_eq!(read(&bytes, 100_001).unwrap(), postings);
-        // One byte each for the length and the first three documents.
-        assert_eq!(&bytes[..4], &[5, 1, 0, 3]);
+        // One byte each for the first three documents and the frequency 3.
+        assert_eq!(&bytes[..4], &[1, 0, 3, 11]);
     }
 
     #[test]
@@ -123,18 +123,19 @@ mod tests {
         assert!(write(&mut Vec::new(), &[(3, 1), (3, 1)]).is_err());
         assert!(write(&mut Vec::new(), &[(3, 1), (2, 1)]).is_err());
         assert!(write(&mut Vec::new(), &[(3, 0)]).is_err());
+        assert!(write(&mut Vec::new(), &[]).is_err());
     }
 
     #[test]
     fn a_damaged_list_is_an_error_not_a_panic() {
         let mut bytes = Vec::new();
         write(&mut bytes, &[(2, 1), (5, 4)]).unwrap();
-        // A document past the index's end.
+        // A document past the field's end.
         assert!(read(&bytes, 5).is_err());
-        // More documents than the index has.
-        assert!(PostingList::new(&bytes, 1).is_err());
-        // Cut short.
+        assert!(PostingList::new(&bytes, 5).doc_freq().is_err());
+        // Cut short: the frequency is missing.
         assert!(read(&bytes[..bytes.len() - 1], 10).is_err());
-        assert!(PostingList::new(&[], 10).is_err());
+        assert!(read(&[0x80], 10).is_err());
+        assert_eq!(read(&[], 10).unwrap(), []);
     }
 }
