@@ -110,8 +110,8 @@ impl Segment {
             return Ok(());
         };
         let numbers = u32::try_from(field.documents.len()).unwrap_or(u32::MAX);
-        let postings = PostingList::new(&field.index.postings[range], numbers);
-        let weight = field.bm25.term_weight(u64::from(postings.doc_freq()?));
+        let postings = PostingList::new(&field.index.postings[range], numbers)?;
+        let weight = field.bm25.term_weight(u64::from(postings.len()));
         for posting in postings {
             let (number, freq) = posting?;
             let doc = field.documents[number as usize];

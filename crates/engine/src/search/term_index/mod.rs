@@ -143,6 +143,13 @@ fn write_varint(out: &mut Vec<u8>, value: u64) {
 }
 
 /// Reads the varint at `*pos`, moving past it; `None` if the bytes end first.
+#[inline]
 fn read_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    // Most are one byte (small gaps, lengths, frequencies): read inline.
+    let first = *bytes.get(*pos)?;
+    if first < 0x80 {
+        *pos += 1;
+        return Some(u64::from(first));
+    }
     leb128fmt::decode_uint_slice::<u64, 64>(bytes, pos).ok()
 }

@@ -1,8 +1,8 @@
-//! One term's posting list in one field: per document, the gap from the previous one
-//! shifted left by a bit that says "the term occurs once", followed by the term
-//! frequency only when it does not (most do occur once), all as LEB128 varints, as
-//! Lucene writes its postings. The list ends where its byte range (from the terms)
-//! does, so how many documents it has is counted, not stored.
+//! One term's posting list in one field: how many documents have the term (BM25 needs
+//! it before any score), then per document the gap from the previous one shifted left
+//! by a bit that says "the term occurs once", followed by the term frequency only when
+//! it does not (most do occur once), all as LEB128 varints, as Lucene writes its
+//! postings.
 
 use super::{read_varint, write_varint};
 use crate::error::{Error, Result};
@@ -12,6 +12,7 @@ pub(super) fn write(out: &mut Vec<u8>, postings: &[(u32, u32)]) -> Result<(), St
     if postings.is_empty() {
         return Err("a term without documents".into());
     }
+    write_varint(out, postings.len() as u64);
     let mut next = 0;
     for &(doc, freq) in postings {
         if doc < next || freq == 0 {
@@ -30,33 +31,39 @@ pub(super) fn write(out: &mut Vec<u8>, postings: &[(u32, u32)]) -> Result<(), St
 }
 
 /// Reads a posting list, checking each document against the field's document count.
-#[derive(Clone)]
 pub struct PostingList<'a> {
     bytes: &'a [u8],
     pos: usize,
+    left: u32,
     next: u64,
     documents: u32,
 }
 
 impl<'a> PostingList<'a> {
     /// The posting list in `bytes`, in a field of `documents` documents.
-    pub fn new(bytes: &'a [u8], documents: u32) -> Self {
-        PostingList {
+    pub fn new(bytes: &'a [u8], documents: u32) -> Result<Self> {
+        let mut pos = 0;
+        let left = read_varint(bytes, &mut pos)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|&n| n <= documents)
+            .ok_or_else(|| corrupt("a posting list's length"))?;
+        Ok(PostingList {
             bytes,
-            pos: 0,
+            pos,
+            left,
             next: 0,
             documents,
-        }
+        })
     }
 
-    /// How many documents have the term (BM25's document frequency), read through.
-    pub fn doc_freq(&self) -> Result<u32> {
-        let mut count = 0;
-        for posting in self.clone() {
-            posting?;
-            count += 1;
-        }
-        Ok(count)
+    /// How many documents have the term (BM25's document frequency) and are still to
+    /// be read.
+    pub fn len(&self) -> u32 {
+        self.left
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left == 0
     }
 
     fn read_one(&mut self) -> Result<(u32, u32)> {
@@ -83,13 +90,14 @@ impl Iterator for PostingList<'_> {
     type Item = Result<(u32, u32)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.pos >= self.bytes.len() {
+        if self.left == 0 {
             return None;
         }
+        self.left -= 1;
         let read = self.read_one();
         if read.is_err() {
             // Nothing after a damaged posting can be trusted.
-            self.pos = self.bytes.len();
+            self.left = 0;
         }
         Some(read)
     }
@@ -104,7 +112,7 @@ mod tests {
     use super::*;
 
     fn read(bytes: &[u8], documents: u32) -> Result<Vec<(u32, u32)>> {
-        PostingList::new(bytes, documents).collect()
+        PostingList::new(bytes, documents)?.collect()
     }
 
     #[test]
@@ -112,10 +120,10 @@ mod tests {
         let postings = [(0, 1), (1, 3), (7, 1), (300, 1), (100_000, 70_000)];
         let mut bytes = Vec::new();
         write(&mut bytes, &postings).unwrap();
-        assert_eq!(PostingList::new(&bytes, 100_001).doc_freq().unwrap(), 5);
+        assert_eq!(PostingList::new(&bytes, 100_001).unwrap().len(), 5);
         assert_eq!(read(&bytes, 100_001).unwrap(), postings);
-        // One byte each for the first three documents and the frequency 3.
-        assert_eq!(&bytes[..4], &[1, 0, 3, 11]);
+        // One byte each for the length, the first three documents and the frequency 3.
+        assert_eq!(&bytes[..5], &[5, 1, 0, 3, 11]);
     }
 
     #[test]
@@ -132,10 +140,11 @@ mod tests {
         write(&mut bytes, &[(2, 1), (5, 4)]).unwrap();
         // A document past the field's end.
         assert!(read(&bytes, 5).is_err());
-        assert!(PostingList::new(&bytes, 5).doc_freq().is_err());
+        // More documents than the field has.
+        assert!(PostingList::new(&bytes, 1).is_err());
         // Cut short: the frequency is missing.
         assert!(read(&bytes[..bytes.len() - 1], 10).is_err());
-        assert!(read(&[0x80], 10).is_err());
-        assert_eq!(read(&[], 10).unwrap(), []);
+        assert!(read(&[1, 0x80], 10).is_err());
+        assert!(PostingList::new(&[], 10).is_err());
     }
 }
