@@ -66,6 +66,7 @@ impl<'a> PostingList<'a> {
         self.left == 0
     }
 
+    #[inline]
     fn read_one(&mut self) -> Result<(u32, u32)> {
         let code = read_varint(self.bytes, &mut self.pos).ok_or_else(|| corrupt("a posting"))?;
         let doc = self
@@ -89,6 +90,7 @@ impl<'a> PostingList<'a> {
 impl Iterator for PostingList<'_> {
     type Item = Result<(u32, u32)>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.left == 0 {
             return None;
