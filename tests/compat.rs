@@ -69,3 +69,33 @@ fn the_same_kb_gives_the_same_bundle_bytes() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_damaged_term_index_is_refused_not_misread() {
+    // The engine checks the compact term index's lengths when it opens a bundle, so a
+    // damaged one is an error, never a panic or silently wrong scores.
+    let damaged = |damage: fn(&mut deflect::search::term_index::TermIndex)| {
+        let mut bundle = deflect::bundle::Bundle::decode(deflect::SAMPLE_BUNDLE).unwrap();
+        damage(&mut bundle.index);
+        Engine::open(&bundle.encode().unwrap())
+    };
+    let refused = [
+        damaged(|index| {
+            index.groups[0].fields[0].fieldnorms.pop();
+        }),
+        damaged(|index| {
+            let terms = &mut index.groups[0].terms;
+            terms.truncate(terms.len() - 3);
+        }),
+        damaged(|index| {
+            index.groups[0].fields[1].postings.push(0);
+        }),
+    ];
+    for result in refused {
+        assert!(
+            matches!(result, Err(Error::CorruptBundle(_))),
+            "{:?}",
+            result.err()
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! - `deflect eval FILE` — top-1/top-3/MRR and confidence over labelled questions
 //! - `deflect index` — rebuild only the index of a built site (about a second)
 //! - `deflect site` — assemble the static site from `www/`, the engine and the KB
-//! - `deflect sizes` — gzip sizes of what visitors download
+//! - `deflect sizes` — gzip sizes of what visitors download (`--parts`: of the bundle's parts)
 //! - `deflect serve` — serve the site and the local ticket inbox on 127.0.0.1
 //! - `deflect agent` / `deflect token` — who may read the inbox
 //! - `deflect learn` — propose example questions from the inbox's traffic
@@ -25,6 +25,7 @@ use deflect_server::config_file::ServerConfig;
 use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOptions, ServerKb};
 
 mod accounts;
+mod bundle_parts;
 mod import;
 mod learn;
 mod limit_args;
@@ -149,6 +150,9 @@ enum Command {
         /// Fail when a part is over its budget.
         #[arg(long)]
         budget: bool,
+        /// Also print where the index's bytes go: each part of the bundle.
+        #[arg(long)]
+        parts: bool,
     },
     /// Serve the site and the ticket inbox on 127.0.0.1.
     Serve(ServeArgs),
@@ -301,7 +305,14 @@ fn run(command: Command) -> CliResult {
             );
             sizes(&out, false)
         }
-        Command::Sizes { out, budget } => sizes(&out, budget),
+        Command::Sizes { out, budget, parts } => {
+            sizes(&out, budget)?;
+            if parts {
+                bundle_parts::print(&out, &str_of(&site_manifest(&out)?, "index"))
+            } else {
+                Ok(())
+            }
+        }
         Command::Serve(args) => serve(args),
         Command::Agent { command } => accounts::agent(command),
         Command::Token { command } => accounts::token(command),
@@ -513,8 +524,9 @@ const BUDGETS: &[(&str, usize)] = &[("loader", 6 * 1024), (ENGINE_TOTAL, 560 * 1
 const ENGINE_TOTAL: &str = "engine+index";
 const ENGINE_PARTS: &[&str] = &["engine-js", "engine", "index"];
 
-fn sizes(out: &Path, enforce: bool) -> CliResult {
-    let manifest: serde_json::Value = std::fs::read_to_string(out.join("manifest.json"))
+/// The manifest of the site built in `out`.
+fn site_manifest(out: &Path) -> Result<serde_json::Value, String> {
+    std::fs::read_to_string(out.join("manifest.json"))
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .ok_or_else(|| {
@@ -522,7 +534,11 @@ fn sizes(out: &Path, enforce: bool) -> CliResult {
                 "{}/manifest.json missing; build the site first",
                 out.display()
             )
-        })?;
+        })
+}
+
+fn sizes(out: &Path, enforce: bool) -> CliResult {
+    let manifest = site_manifest(out)?;
     println!(
         "{:<12} {:>10} {:>10} {:>10}  file",
         "part", "bytes", "gzip", "budget"

@@ -17,7 +17,7 @@ pub fn bundle(kb: &Kb) -> Result<Bundle> {
     let entries = entries(kb);
     let mut bundle = Bundle {
         kb: kb.clone(),
-        index: index::index_files(kb)?,
+        index: index::term_index(kb)?,
         expansion: expansion::for_vocabulary(&english_vocabulary(english_texts(kb, &entries))),
         vectors: vectors::for_words(&english_spellings(english_texts(kb, &entries))),
         classifier: Default::default(),

@@ -1,5 +1,5 @@
 //! Deflect's KB compiler: `kb/` files → a validated [`Kb`](deflect_engine::model::Kb) →
-//! one bundle (tantivy index, meaning-expansion and sentence-vector tables, the article
+//! one bundle (term index written from tantivy's, meaning-expansion and sentence-vector tables, the article
 //! classifier) that the engine opens in the browser. Used by `build.rs`, the `deflect`
 //! CLI and the tests alike.
 //!
@@ -15,6 +15,7 @@
 mod article;
 mod bundle;
 mod checklist;
+mod compact;
 pub mod contrast;
 mod error;
 mod expansion;
@@ -27,6 +28,7 @@ pub mod learned_questions;
 mod markdown;
 mod matching_cases;
 mod matching_tests;
+mod parts;
 mod rule_cases;
 mod rule_meaning;
 mod rule_tests;
@@ -39,15 +41,17 @@ mod vectors;
 
 pub use article::{CATEGORIES, check_link};
 pub use bundle::bundle;
+pub use compact::compact_index;
 pub use error::{KbError, KbErrors};
 pub use fragments::{FRAGMENT_DIR, fragment_name, fragments};
 pub use gzip::gzip;
-pub use index::index_files;
+pub use index::term_index;
 pub use kb_dir::{Compiled, compile_dir};
 pub use matching_cases::{
     MatchingCaseReport, bundle_and_check, bundle_and_check_kb, run_matching_cases,
 };
 pub use matching_tests::{LocatedMatchingCase, MatchingCase};
+pub use parts::{PartSize, part_sizes};
 pub use rule_cases::{RuleCaseReport, handoff_checklist, run_rule_cases};
 pub use rule_tests::{LocatedCase, RuleCase};
 pub use training::train_classifier;

@@ -13,6 +13,7 @@ use crate::escalation::meaning::RuleMeaning;
 use crate::model::Kb;
 use crate::search::classifier::Classifier;
 use crate::search::expansion::Expansion;
+use crate::search::term_index::TermIndex;
 use crate::search::vectors::VectorTable;
 
 const MAGIC: &[u8; 8] = b"DEFLECT\0";
@@ -23,16 +24,15 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// fields instead of files found by name; 7: escalation rules' examples, languages and
 /// thresholds, and their word weights and calibration; 8: the classifier's features
 /// hashed into 18 bits; 9: article bodies left out, each article naming its body's
-/// fragment file).
-pub const FORMAT_VERSION: u32 = 9;
+/// fragment file; 10: Deflect's compact term index instead of tantivy's files).
+pub const FORMAT_VERSION: u32 = 10;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bundle {
     pub kb: Kb,
-    /// The tantivy index's files, path and bytes.
-    #[serde(with = "file_bytes")]
-    pub index: IndexFiles,
+    /// The terms, postings and lengths BM25 reads, written from tantivy's index.
+    pub index: TermIndex,
     /// The KB's words for a visitor's words, by meaning.
     pub expansion: Expansion,
     /// Sentence vectors of the KB's English words.
@@ -42,9 +42,6 @@ pub struct Bundle {
     /// Word weights and calibration for escalation rules' examples.
     pub rule_meaning: RuleMeaning,
 }
-
-/// A tantivy index as files: path and bytes.
-pub type IndexFiles = Vec<(String, Vec<u8>)>;
 
 impl Bundle {
     /// The bundle as bytes, as the browser downloads it.
@@ -66,33 +63,5 @@ impl Bundle {
             });
         }
         postcard::from_bytes(body).map_err(|e| Error::CorruptBundle(e.to_string()))
-    }
-}
-
-/// Index files as byte strings: the same encoding as a list of bytes in postcard, but
-/// read with one copy instead of byte by byte (a tenth of the time to open the engine).
-mod file_bytes {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_bytes::{ByteBuf, Bytes};
-
-    pub fn serialize<S: Serializer>(
-        files: &[(String, Vec<u8>)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let borrowed: Vec<(&str, &Bytes)> = files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), Bytes::new(bytes)))
-            .collect();
-        borrowed.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<(String, Vec<u8>)>, D::Error> {
-        let files = Vec::<(String, ByteBuf)>::deserialize(deserializer)?;
-        Ok(files
-            .into_iter()
-            .map(|(path, bytes)| (path, bytes.into_vec()))
-            .collect())
     }
 }

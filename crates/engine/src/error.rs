@@ -14,9 +14,9 @@ pub enum Error {
     /// The bundle's contents could not be decoded.
     #[error("corrupt bundle: {0}")]
     CorruptBundle(String),
-    /// The search index failed.
+    /// The search index could not be written or searched.
     #[error("search index: {0}")]
-    Index(#[from] tantivy::TantivyError),
+    Index(String),
     /// A flow, step, article or checklist the caller named does not exist.
     #[error("unknown {kind} `{id}`")]
     Unknown { kind: &'static str, id: String },

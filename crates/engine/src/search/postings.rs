@@ -1,59 +1,86 @@
-//! BM25 scores read straight from the index's posting lists.
+//! BM25 scores read straight from the term index's posting lists.
 //!
 //! A question is a handful of weighted terms over a few fields, and every matching
 //! document is wanted anyway (scores are summed per entry), so the matcher walks each
-//! posting list once and adds up BM25 itself instead of going through tantivy's query
-//! and collector machinery. That keeps the browser engine small: no query objects, no
-//! collectors, no fast fields, no searcher threads.
+//! posting list once and adds up BM25 itself: no query objects, no collectors.
 //!
-//! The index has exactly one segment whose documents are in the order they were added
-//! (see [`super::build`]), so a document's id says which entry it belongs to.
-
-use tantivy::postings::Postings;
-use tantivy::query::Bm25Weight;
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Index, SegmentReader, TERMINATED, Term};
+//! The documents are in the order they were indexed (see `deflect-compile`'s `index`),
+//! so a document's number says which entry it belongs to.
 
 use crate::error::{Error, Result};
+use crate::search::bm25::Bm25Field;
+use crate::search::term_index::{FieldIndex, PostingList, TermBlocks, TermGroup, TermIndex};
 
-/// The index's single segment, opened for scoring.
+/// A document's number in the index.
+pub type DocId = u32;
+
+/// The term index, opened for scoring.
+#[derive(Debug)]
 pub struct Segment {
-    reader: Option<SegmentReader>,
+    doc_count: u32,
+    groups: Vec<OpenGroup>,
+}
+
+/// A group of fields sharing their terms, with where the term blocks start.
+#[derive(Debug)]
+struct OpenGroup {
+    terms: Vec<u8>,
+    blocks: TermBlocks,
+    fields: Vec<OpenField>,
+}
+
+/// A field of the term index, with its documents' numbers and its BM25.
+#[derive(Debug)]
+struct OpenField {
+    index: FieldIndex,
+    /// Per number within the field, the document's number in the index.
+    documents: Vec<DocId>,
+    bm25: Bm25Field,
+}
+
+/// A field of an opened [`Segment`], found by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldId {
+    group: usize,
+    slot: usize,
 }
 
 /// One term to look for in one field, and how much a match counts.
 pub struct FieldTerm<'a> {
-    pub field: Field,
+    pub field: FieldId,
     pub text: &'a str,
     pub weight: f32,
 }
 
 impl Segment {
-    /// Opens the index's segment; an index with no documents has none.
-    pub fn open(index: &Index) -> Result<Self> {
-        let segments = index.searchable_segments()?;
-        let reader = match segments.as_slice() {
-            [] => None,
-            [segment] => Some(SegmentReader::open(segment)?),
-            _ => {
-                return Err(Error::CorruptBundle(format!(
-                    "the index has {} segments; Deflect writes exactly one",
-                    segments.len()
-                )));
-            }
-        };
-        Ok(Segment { reader })
+    /// Opens a term index: one pass over each group's terms, checking its lengths.
+    pub fn open(index: TermIndex) -> Result<Self> {
+        let doc_count = index.doc_count;
+        let groups = index
+            .groups
+            .into_iter()
+            .map(|group| open_group(group, doc_count))
+            .collect::<Result<_>>()?;
+        Ok(Segment { doc_count, groups })
+    }
+
+    /// The field named `name` (`title_en`), if the index has it.
+    pub fn field(&self, name: &str) -> Option<FieldId> {
+        self.groups.iter().enumerate().find_map(|(group, g)| {
+            let slot = g.fields.iter().position(|f| f.index.name == name)?;
+            Some(FieldId { group, slot })
+        })
     }
 
     /// Documents with a positive BM25 score summed over `terms`, best first (ties by
     /// document order), at most `limit`.
     pub fn top_docs(&self, terms: &[FieldTerm], limit: usize) -> Result<Vec<(DocId, f32)>> {
-        let Some(reader) = &self.reader else {
+        if self.doc_count == 0 {
             return Ok(Vec::new());
-        };
-        let mut scores = Scores::new(reader.max_doc());
+        }
+        let mut scores = Scores::new(self.doc_count);
         for term in terms {
-            add_term_scores(reader, term, &mut scores)?;
+            self.add_term_scores(term, &mut scores)?;
         }
         let mut ranked: Vec<(DocId, f32)> = scores
             .touched
@@ -69,6 +96,59 @@ impl Segment {
         ranked.sort_by(order);
         Ok(ranked)
     }
+
+    /// Adds `term`'s BM25 score (as tantivy's `TermQuery` computes it) to each document
+    /// that contains it.
+    fn add_term_scores(&self, term: &FieldTerm, scores: &mut Scores) -> Result<()> {
+        let FieldId { group, slot } = term.field;
+        let (group, field) = self
+            .groups
+            .get(group)
+            .and_then(|g| Some((g, g.fields.get(slot)?)))
+            .ok_or_else(|| Error::Index(format!("no field {:?} in the index", term.field)))?;
+        let Some(range) = group.blocks.find(&group.terms, term.text.as_bytes(), slot) else {
+            return Ok(());
+        };
+        let numbers = u32::try_from(field.documents.len()).unwrap_or(u32::MAX);
+        let postings = PostingList::new(&field.index.postings[range], numbers)?;
+        let weight = field.bm25.term_weight(u64::from(postings.len()));
+        for posting in postings {
+            let (number, freq) = posting?;
+            let doc = field.documents[number as usize];
+            let length = field.index.fieldnorms[doc as usize];
+            scores.add(doc, term.weight * field.bm25.score(weight, length, freq));
+        }
+        Ok(())
+    }
+}
+
+/// A group opened: its term blocks found, each field's documents numbered.
+fn open_group(group: TermGroup, doc_count: u32) -> Result<OpenGroup> {
+    let lens: Vec<usize> = group.fields.iter().map(|f| f.postings.len()).collect();
+    let blocks = TermBlocks::open(&group.terms, &lens)?;
+    let fields = group
+        .fields
+        .into_iter()
+        .map(|field| {
+            if field.fieldnorms.len() != doc_count as usize {
+                return Err(Error::CorruptBundle(format!(
+                    "term index: field {} has {} lengths for {doc_count} documents",
+                    field.name,
+                    field.fieldnorms.len()
+                )));
+            }
+            Ok(OpenField {
+                documents: field.documents(),
+                bm25: Bm25Field::new(field.total_tokens, u64::from(doc_count)),
+                index: field,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(OpenGroup {
+        terms: group.terms,
+        blocks,
+        fields,
+    })
 }
 
 /// Score per document, dense: a large KB's common words reach thousands of documents,
@@ -96,177 +176,74 @@ impl Scores {
     }
 }
 
-/// Adds `term`'s BM25 score (as tantivy's `TermQuery` computes it) to each document
-/// that contains it.
-fn add_term_scores(reader: &SegmentReader, term: &FieldTerm, scores: &mut Scores) -> Result<()> {
-    let inverted = reader.inverted_index(term.field)?;
-    let key = Term::from_field_text(term.field, term.text);
-    let Some(mut postings) = inverted
-        .read_postings(&key, IndexRecordOption::WithFreqs)
-        .map_err(tantivy::TantivyError::from)?
-    else {
-        return Ok(());
-    };
-    let docs = u64::from(reader.max_doc());
-    let average_length = inverted.total_num_tokens() as f32 / docs as f32;
-    let bm25 = Bm25Weight::for_one_term_without_explain(
-        u64::from(postings.doc_freq()),
-        docs,
-        average_length,
-    );
-    let lengths = reader.get_fieldnorms_reader(term.field)?;
-    let mut doc = postings.doc();
-    while doc != TERMINATED {
-        let score = bm25.score(lengths.fieldnorm_id(doc), postings.term_freq());
-        scores.add(doc, term.weight * score);
-        doc = postings.advance();
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-    use tantivy::schema::{Schema, TEXT};
-    use tantivy::{TantivyDocument, doc};
-
     use super::*;
+    use crate::search::term_index::TermGroupWriter;
 
-    type Hits = Vec<(DocId, f32)>;
-
-    /// Indexes `(title, body)` documents, then scores `(in_title, word, weight)` terms
-    /// both ways: ours, and tantivy's boosted term queries summed by a boolean query.
-    fn both_ways(docs: &[(String, String)], terms: &[(bool, String, f32)]) -> (Hits, Hits) {
-        let mut builder = Schema::builder();
-        let title = builder.add_text_field("title", TEXT);
-        let body = builder.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for (t, b) in docs {
-            let doc: TantivyDocument = doc!(title => t.as_str(), body => b.as_str());
-            writer.add_document(doc).unwrap();
+    /// One field "text" over documents of the given words (each word's length 1; an
+    /// empty document has no words).
+    fn index_of(docs: &[&str]) -> TermIndex {
+        fn words_of<'a>(doc: &&'a str) -> Vec<&'a str> {
+            doc.split(' ').filter(|w| !w.is_empty()).collect()
         }
-        writer.commit().unwrap();
-        let terms: Vec<FieldTerm> = terms
-            .iter()
-            .map(|(in_title, text, weight)| FieldTerm {
-                field: if *in_title { title } else { body },
-                text,
-                weight: *weight,
-            })
-            .collect();
-        let ours = Segment::open(&index)
-            .unwrap()
-            .top_docs(&terms, 1000)
-            .unwrap();
-        let query = BooleanQuery::new(
-            terms
-                .iter()
-                .map(|t| {
-                    let term = TermQuery::new(
-                        Term::from_field_text(t.field, t.text),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    let boosted: Box<dyn Query> =
-                        Box::new(BoostQuery::new(Box::new(term), t.weight));
-                    (Occur::Should, boosted)
+        let mut words: Vec<&str> = docs.iter().flat_map(words_of).collect();
+        words.sort();
+        words.dedup();
+        let fieldnorms: Vec<u8> = docs.iter().map(|d| words_of(d).len() as u8).collect();
+        let field = FieldIndex {
+            name: "text".into(),
+            total_tokens: fieldnorms.iter().map(|&l| u64::from(l)).sum(),
+            fieldnorms,
+            ..Default::default()
+        };
+        let mut writer = TermGroupWriter::new(vec![field]).unwrap();
+        for word in words {
+            let postings: Vec<(u32, u32)> = (0..)
+                .zip(docs)
+                .map(|(doc, text)| {
+                    (
+                        doc,
+                        words_of(text).iter().filter(|w| **w == word).count() as u32,
+                    )
                 })
-                .collect(),
-        );
-        let searcher = index.reader().unwrap().searcher();
-        let theirs = searcher
-            .search(&query, &TopDocs::with_limit(1000).order_by_score())
-            .unwrap()
-            .into_iter()
-            .map(|(score, address)| (address.doc_id, score))
-            .collect();
-        (ours, theirs)
-    }
-
-    fn assert_same_scores(mut ours: Hits, mut theirs: Hits) {
-        ours.sort_by_key(|(doc, _)| *doc);
-        theirs.sort_by_key(|(doc, _)| *doc);
-        assert_eq!(ours.len(), theirs.len(), "{ours:?} vs {theirs:?}");
-        for ((doc, score), (their_doc, their_score)) in ours.iter().zip(&theirs) {
-            assert_eq!(doc, their_doc);
-            assert!(
-                (score - their_score).abs() <= 1e-4 * their_score.max(1.0),
-                "doc {doc}: {score} vs {their_score}"
-            );
+                .filter(|(_, freq)| *freq > 0)
+                .collect();
+            writer.add_term(word.as_bytes(), &[(0, postings)]).unwrap();
         }
-    }
-
-    /// The scores must be the ones tantivy's own term queries give, so that matching
-    /// quality measured natively holds in the browser.
-    #[test]
-    fn scores_equal_tantivys_boosted_term_queries() {
-        let docs: Vec<(String, String)> = [
-            ("refund", "money back money"),
-            ("password reset", "reset the password from the login page"),
-            ("download", "the zip file and the download link"),
-            ("refund policy", "a refund within 30 days, money back"),
-        ]
-        .iter()
-        .map(|(t, b)| (t.to_string(), b.to_string()))
-        .collect();
-        let terms = [
-            (true, "refund".to_string(), 2.0),
-            (false, "money".to_string(), 0.4),
-            (false, "the".to_string(), 0.7),
-        ];
-        let (ours, theirs) = both_ways(&docs, &terms);
-        assert_eq!(ours.len(), 4);
-        assert!(
-            ours.windows(2).all(|w| w[0].1 >= w[1].1),
-            "best first: {ours:?}"
-        );
-        assert_same_scores(ours, theirs);
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
-        /// Any documents, any terms and weights: the same documents with the same scores.
-        #[test]
-        fn any_index_and_question_score_as_in_tantivy(
-            docs in proptest::collection::vec(
-                ("(card|cash|refund|money) ?(card|back|link)?", "((the|card|cash|money|back|reset|link|zip) ){0,12}"),
-                1..30,
-            ),
-            terms in proptest::collection::vec(
-                (proptest::bool::ANY, "card|cash|refund|money|back|the|reset|link|zip|absent", 0.1f32..3.0),
-                1..6,
-            ),
-        ) {
-            let (ours, theirs) = both_ways(&docs, &terms);
-            assert_same_scores(ours, theirs);
+        TermIndex {
+            doc_count: docs.len() as u32,
+            groups: vec![writer.finish()],
         }
     }
 
     #[test]
     fn limit_keeps_the_best_and_an_empty_index_has_no_hits() {
-        let mut builder = Schema::builder();
-        let text = builder.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        assert!(
-            Segment::open(&index)
-                .unwrap()
-                .top_docs(&[], 5)
-                .unwrap()
-                .is_empty()
-        );
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for body in ["card", "card card card", "card card", "cash"] {
-            let doc: TantivyDocument = doc!(text => body);
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
+        let empty = Segment::open(TermIndex::default()).unwrap();
+        assert!(empty.top_docs(&[], 5).unwrap().is_empty());
+        let segment = Segment::open(index_of(&[
+            "card",
+            "",
+            "card card card",
+            "card card",
+            "cash",
+        ]))
+        .unwrap();
         let card = [FieldTerm {
-            field: text,
+            field: segment.field("text").unwrap(),
             text: "card",
             weight: 1.0,
         }];
-        let top = Segment::open(&index).unwrap().top_docs(&card, 2).unwrap();
-        assert_eq!(top.iter().map(|(d, _)| *d).collect::<Vec<_>>(), vec![1, 2]);
+        let top = segment.top_docs(&card, 2).unwrap();
+        assert_eq!(top.iter().map(|(d, _)| *d).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(segment.top_docs(&card, 10).unwrap().len(), 3);
+        assert_eq!(segment.field("title"), None);
+    }
+
+    #[test]
+    fn a_field_without_a_length_per_document_is_refused() {
+        let mut index = index_of(&["card", "cash"]);
+        index.groups[0].fields[0].fieldnorms.pop();
+        assert!(matches!(Segment::open(index), Err(Error::CorruptBundle(_))));
     }
 }

@@ -56,7 +56,6 @@ pub struct Match {
 /// The index opened for reading, with what the matcher derives from the KB.
 pub struct SearchIndex {
     segment: Segment,
-    schema: tantivy::schema::Schema,
     entries: Vec<Entry>,
     /// Which entry each document of the index belongs to, by document id.
     doc_entries: Vec<usize>,
@@ -114,7 +113,7 @@ impl SearchIndex {
     pub fn open(bundle: &Bundle) -> Result<Self> {
         Self::from_parts(
             &bundle.kb,
-            &bundle.index,
+            bundle.index.clone(),
             bundle.expansion.clone(),
             &bundle.vectors,
             bundle.classifier.clone(),
@@ -132,7 +131,7 @@ impl SearchIndex {
             classifier,
             ..
         } = bundle;
-        let opened = Self::from_parts(&kb, &index, expansion, &vectors, classifier)?;
+        let opened = Self::from_parts(&kb, index, expansion, &vectors, classifier)?;
         Ok((opened, kb))
     }
 

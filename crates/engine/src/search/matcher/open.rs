@@ -3,36 +3,32 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
 
-use tantivy::Index;
-use tantivy::directory::{Directory, RamDirectory};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::expand::analysed_synonyms;
 use super::stats::TermStats;
 use super::{Features, SearchIndex};
 use crate::analysis;
-use crate::bundle::IndexFiles;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Kb;
 use crate::search::classifier::Classifier;
 use crate::search::expansion::Expansion;
 use crate::search::postings::Segment;
+use crate::search::term_index::TermIndex;
 use crate::search::vectors::{VectorTable, Vectors};
 use crate::search::{Entry, entries};
 
 impl SearchIndex {
-    /// Opens the index in memory, read-only, without threads.
+    /// Opens the term index, read-only.
     pub(super) fn from_parts(
         kb: &Kb,
-        index_files: &IndexFiles,
+        term_index: TermIndex,
         expansion: Expansion,
         vector_table: &VectorTable,
         classifier: Classifier,
     ) -> Result<Self> {
-        let index = open_in_memory(index_files)?;
-        let segment = Segment::open(&index)?;
+        let segment = Segment::open(term_index)?;
         let vectors = Vectors::decode(vector_table);
         let mut analyzers: HashMap<String, TextAnalyzer> = HashMap::new();
         let mut entries = entries(kb);
@@ -42,7 +38,6 @@ impl SearchIndex {
             .collect();
         Ok(SearchIndex {
             segment,
-            schema: index.schema(),
             stats: TermStats::of(&entries),
             doc_entries: document_owners(&entries),
             entries,
@@ -56,19 +51,6 @@ impl SearchIndex {
             features: Features::default(),
         })
     }
-}
-
-/// The bundle's index files in a RAM directory, with Deflect's analysers registered.
-fn open_in_memory(index_files: &IndexFiles) -> Result<Index> {
-    let directory = RamDirectory::create();
-    for (path, bytes) in index_files {
-        directory
-            .atomic_write(Path::new(path), bytes)
-            .map_err(|e| Error::CorruptBundle(format!("cannot load index file {path}: {e}")))?;
-    }
-    let index = Index::open(directory)?;
-    analysis::register(index.tokenizers());
-    Ok(index)
 }
 
 /// Fills in `entry.terms` and returns its example questions' sentence vectors (none if

@@ -5,12 +5,10 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 
-use tantivy::schema::Field;
-
 use super::SearchIndex;
 use super::expand::{Via, Weighted};
 use crate::error::Result;
-use crate::search::postings::FieldTerm;
+use crate::search::postings::{FieldId, FieldTerm};
 use crate::search::{schema, vectors};
 
 /// Weight of the best example question next to the whole entry.
@@ -65,8 +63,8 @@ impl SearchIndex {
             return Ok(None);
         }
         let (Some(fields), Some(question_field)) = (
-            schema::text_fields(&self.schema, lang),
-            schema::question_field(&self.schema, lang),
+            schema::text_fields(&self.segment, lang),
+            schema::question_field(&self.segment, lang),
         ) else {
             return Ok(None);
         };
@@ -97,13 +95,10 @@ impl SearchIndex {
     fn whole_entry_terms<'w>(
         &self,
         weighted: &'w [Weighted],
-        fields: &[(Field, f32)],
+        fields: &[(FieldId, f32)],
         lang: &str,
     ) -> Vec<FieldTerm<'w>> {
-        let body = self
-            .schema
-            .get_field(&schema::field_name("body", lang))
-            .ok();
+        let body = self.segment.field(&schema::field_name("body", lang));
         weighted
             .iter()
             .flat_map(|w| {
