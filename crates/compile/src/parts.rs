@@ -16,7 +16,7 @@ pub struct PartSize {
     pub gzip: usize,
 }
 
-/// The sizes of `bundle`'s parts: the KB, the matcher's tables, and the term index's
+/// The sizes of `bundle`'s parts: the KB, the matcher's and the rules' tables, and the term index's
 /// terms, postings and fieldnorms (each over all groups and fields).
 pub fn part_sizes(bundle: &Bundle) -> std::io::Result<Vec<PartSize>> {
     let groups = &bundle.index.groups;
@@ -30,6 +30,7 @@ pub fn part_sizes(bundle: &Bundle) -> std::io::Result<Vec<PartSize>> {
         ("classifier", encoded(&bundle.classifier)?),
         ("vectors", encoded(&bundle.vectors)?),
         ("expansion", encoded(&bundle.expansion)?),
+        ("rule meaning", encoded(&bundle.rule_meaning)?),
         ("terms", terms),
         ("postings", joined(|f| &f.postings)),
         ("fieldnorms", joined(|f| &f.fieldnorms)),
@@ -68,6 +69,7 @@ mod tests {
                 "classifier",
                 "vectors",
                 "expansion",
+                "rule meaning",
                 "terms",
                 "postings",
                 "fieldnorms"
