@@ -12,31 +12,19 @@ impl SearchIndex {
             .of_text(&mut analysis::analyzer("en"), question)
     }
 
-    /// The question's sentence vector: its words, or for a word the KB does not use,
-    /// the KB words of similar meaning standing in for it.
+    /// The question's sentence vector, from the words it asked.
     pub(super) fn question_vector(&self, weighted: &[Weighted], lang: &str) -> Option<Vec<f32>> {
-        if !self.features.vectors || lang != "en" {
-            return None;
-        }
-        let words = weighted
+        let asked: Vec<String> = weighted
             .iter()
             .filter(|w| w.via == Via::Asked)
-            .flat_map(|w| {
-                let own = self.vectors.contains(&w.term);
-                let stand_ins = self
-                    .expansion
-                    .neighbours(lang, &w.term)
-                    .filter(move |_| !own);
-                own.then_some((w.term.as_str(), 1.0))
-                    .into_iter()
-                    .chain(stand_ins)
-            });
-        self.vectors.sentence(words)
+            .map(|w| w.term.clone())
+            .collect();
+        self.meaning_vector(&asked, lang)
     }
 
-    /// The sentence vector of analysed terms as a question's would be: for other parts
-    /// of the engine that compare meaning (escalation rules' examples); `None` where
-    /// the language has no vectors.
+    /// The sentence vector of analysed terms: their own vectors, or for a word the KB
+    /// does not use, the KB words of similar meaning standing in for it. Questions and
+    /// escalation rules' examples alike; `None` where the language has no vectors.
     pub fn meaning_vector(&self, terms: &[String], lang: &str) -> Option<Vec<f32>> {
         if !self.features.vectors || lang != "en" {
             return None;
