@@ -2,10 +2,14 @@
 //! `deflect check` accepts, re-imports that rewrite only what changed, malformed input
 //! reported by file and line, and the whole Arduino help centre in under 10 s.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime};
+
+use common::copy_dir;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import")
@@ -157,18 +161,6 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, SystemTime, String)> {
         .collect();
     files.sort();
     files
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 /// `deflect args…` with `stdin`, DEFLECT_DATABASE_URL set to `env_url` (or unset).
@@ -70,4 +71,17 @@ pub fn serve<S: AsRef<OsStr>>(args: &[S]) -> (Serving, String) {
         }
     }
     panic!("deflect serve exited before printing its address");
+}
+
+/// Copies a folder tree, e.g. the sample KB into a test's own folder.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
