@@ -353,14 +353,24 @@ impl RuleMatcher {
             .iter()
             .enumerate()
             .map(|(i, language)| {
-                (i == 0 || language.words.lang == lang).then(|| self.read_in(language, text, index))
+                (i == 0 || language.words.lang == lang).then(|| self.read_in(i, text, index))
             })
             .collect()
     }
 
-    /// `text` read in one language.
-    fn read_in(&self, language: &Language, text: &str, index: Option<&SearchIndex>) -> Reading {
-        let profile = language.profile(text, index);
+    /// `text` read in the `position`th language. Its meaning (and the search for the
+    /// KB's nearest answer) is worked out only where a rule has examples to compare.
+    fn read_in(&self, position: usize, text: &str, index: Option<&SearchIndex>) -> Reading {
+        let language = &self.languages[position];
+        let has_examples = self
+            .rules
+            .iter()
+            .any(|rule| rule.examples.iter().any(|(lang, _)| *lang == position));
+        let profile = if has_examples {
+            language.profile(text, index)
+        } else {
+            Profile::default()
+        };
         let answer = index
             .filter(|_| !profile.is_empty())
             .and_then(|ix| language.nearest_answer(text, &profile, ix));
