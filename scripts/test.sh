@@ -2,6 +2,8 @@
 # Every test: formatting and lints, native unit/integration/doc tests, the KB's own
 # checks, size budgets, and the real-browser tests in headless Debian Chromium.
 CLI_PROFILE=debug
+# One clean build per run: incremental caches would only take disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 source "$(dirname "$0")/lib.sh"
 ensure_build_tools
 ensure_browser
