@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use deflect_engine::analysis;
-use deflect_engine::search::expansion::Expansion;
+use deflect_engine::search::expansion::{Expansion, Neighbours};
 
 /// How many KB words one customer word may expand to.
 const PER_WORD: usize = 3;
@@ -67,6 +67,6 @@ pub fn for_vocabulary(vocabulary: &std::collections::HashSet<String>) -> Expansi
         list.truncate(PER_WORD);
     }
     Expansion {
-        by_lang: BTreeMap::from([("en".to_string(), map)]),
+        by_lang: BTreeMap::from([("en".to_string(), Neighbours::new(&map))]),
     }
 }

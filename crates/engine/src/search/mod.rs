@@ -5,6 +5,7 @@ pub mod bm25;
 pub mod classifier;
 mod entries;
 pub mod expansion;
+mod increasing;
 mod matcher;
 pub mod postings;
 pub mod schema;
