@@ -59,6 +59,30 @@ function start(stub) {
     }));
   }
 
+  // The engine's three downloads, started by the loader itself as soon as the visitor
+  // shows intent, beside the widget's rather than after it: on a slow network waiting
+  // for widget.js first costs a round trip and its bytes. The widget's own requests
+  // for the same URLs are then served from these (`preload` links match `fetch`
+  // requests in cors mode, which is what crossorigin="anonymous" asks for).
+  let hinted;
+  function preloadEngine() {
+    if (hinted) return;
+    hinted = 1;
+    const hint = (rel, path, as) => {
+      const link = document.createElement('link');
+      link.rel = rel;
+      link.href = new URL(path, base).href;
+      if (as) {
+        link.as = as;
+        link.crossOrigin = 'anonymous';
+      }
+      (document.head || document.documentElement).appendChild(link);
+    };
+    hint('modulepreload', manifest.engine_js);
+    hint('preload', manifest.engine_wasm, 'fetch');
+    hint('preload', manifest.index, 'fetch');
+  }
+
   function whenBody(f) {
     if (document.body) f();
     else document.addEventListener('DOMContentLoaded', f);
@@ -75,6 +99,7 @@ function start(stub) {
     button.onclick = () => Deflect('open');
     // The visitor is about to open the chat: start downloading the widget and engine.
     button.onpointerenter = button.onfocus = button.ontouchstart = () => {
+      preloadEngine();
       widget().then((m) => m.preload(manifest, base), () => {});
     };
     (document.body || document.documentElement).appendChild(host);
@@ -87,6 +112,7 @@ function start(stub) {
       render();
       button.setAttribute('aria-busy', 'true');
       note.textContent = '';
+      preloadEngine();
       widget().then((m) => {
         if (!api) api = m.mount({ root, host, launcher: button, config, manifest, base, queue });
       }, () => {
