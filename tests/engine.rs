@@ -331,7 +331,133 @@ fn conversation_state_survives_a_round_trip() {
     let engine = common::sample_engine();
     let mut chat = common::start(&engine);
     chat.start_flow(&engine, "cant-log-in", 2).unwrap();
-    let saved = serde_json::to_string(&chat).unwrap();
-    let mut restored: deflect::Conversation = serde_json::from_str(&saved).unwrap();
+    let saved = chat.save().unwrap();
+    let mut restored = deflect::Conversation::restore(&saved).unwrap();
+    assert_eq!(restored.save().unwrap(), saved);
     assert!(restored.choose(&engine, 0, 3).is_ok());
 }
+
+#[test]
+fn a_damaged_or_foreign_saved_conversation_is_refused() {
+    let engine = common::sample_engine();
+    let saved = common::start(&engine).save().unwrap();
+    let half: String = saved.chars().take(saved.chars().count() / 2).collect();
+    for bad in ["", "\u{1F600}", &half, "\u{1}", "\u{2}"] {
+        let err = deflect::Conversation::restore(bad).unwrap_err();
+        assert!(
+            err.to_string().starts_with("saved conversation: "),
+            "{bad:?}: {err}"
+        );
+    }
+}
+
+/// Saved conversations carry no field names (`conversation::saved`), so a change of
+/// shape must come with a new state version. This lists every field a conversation
+/// that went through articles, a flow and a handoff has: when it fails, bump
+/// `STATE_VERSION` in `crates/engine/src/conversation/saved.rs` and update the list.
+#[test]
+fn a_saved_conversation_keeps_its_shape() {
+    let engine = common::sample_engine();
+    let mut chat = common::start_as(&engine, Some("vip"));
+    chat.say(&engine, "how do I reset my password", 2).unwrap();
+    chat.open_article(&engine, "change-email", 2).unwrap();
+    chat.start_flow(&engine, "cant-log-in", 3).unwrap();
+    chat.choose(&engine, 0, 4).unwrap();
+    chat.request_human(&engine, 5);
+    let mut paths = std::collections::BTreeSet::new();
+    field_paths(
+        &serde_json::to_value(&chat).unwrap(),
+        String::new(),
+        &mut paths,
+    );
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    assert_eq!(
+        (deflect::conversation::STATE_VERSION, paths),
+        (1, SHAPE.to_vec()),
+        "the conversation changed shape: bump STATE_VERSION and update SHAPE"
+    );
+}
+
+fn field_paths(
+    value: &serde_json::Value,
+    at: String,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                let path = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                out.insert(path.clone());
+                field_paths(value, path, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                field_paths(item, format!("{at}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+const SHAPE: &[&str] = &[
+    "articles_shown",
+    "articles_shown[].at_ms",
+    "articles_shown[].confidence",
+    "articles_shown[].helped",
+    "articles_shown[].id",
+    "articles_shown[].opened",
+    "articles_shown[].title",
+    "asking",
+    "asking[].details",
+    "customer",
+    "customer.email",
+    "customer.name",
+    "customer.signature",
+    "customer.tier",
+    "customer_messages",
+    "details",
+    "flow_path",
+    "flow_path[].answer",
+    "flow_path[].at_ms",
+    "flow_path[].flow_id",
+    "flow_path[].prompt",
+    "flow_path[].step_id",
+    "handoff",
+    "handoff.at_ms",
+    "handoff.needs_review",
+    "handoff.priority",
+    "handoff.queue",
+    "handoff.reason",
+    "id",
+    "lang",
+    "misses",
+    "page",
+    "page.language",
+    "page.referrer",
+    "page.title",
+    "page.url",
+    "page.user_agent",
+    "position",
+    "redactions",
+    "redactions.card_numbers",
+    "rules_fired",
+    "rules_fired[].phrase",
+    "rules_fired[].reason",
+    "rules_fired[].rule_id",
+    "rules_fired[].text",
+    "self_service_offered",
+    "started_at_ms",
+    "status",
+    "tags",
+    "tier_changed",
+    "transcript",
+    "transcript[].at_ms",
+    "transcript[].from",
+    "transcript[].text",
+    "troubleshooting_suggested",
+];

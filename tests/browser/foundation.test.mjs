@@ -78,3 +78,58 @@ test('a chargeback hands off with the response time and exactly one ticket reach
   assertCleanConsole();
   await context.close();
 });
+
+test("the engine's JS API names a field of the wrong type, and refuses a saved conversation it cannot read", async () => {
+  const { page, context, assertCleanConsole } = await openPage(env.browser, `${env.server.url}/`);
+  const result = await page.evaluate(async () => {
+    const manifest = await (await fetch('/manifest.json')).json();
+    const at = (path) => new URL(path, location.href).href;
+    const mod = await import(at(manifest.engine_js));
+    await mod.default({ module_or_path: at(manifest.engine_wasm) });
+    const engine = mod.Engine.open(new Uint8Array(await (await fetch(at(manifest.index))).arrayBuffer()));
+    const error = (f) => {
+      try {
+        f();
+        return null;
+      } catch (e) {
+        return e.message;
+      }
+    };
+    const start = { id: 'api-0001', lang: 'en', customer: { email: 'maya@example.com' }, page: { url: location.href }, now: Date.now() };
+    const out = {
+      beforeStart: engine.state(),
+      badId: error(() => engine.start({ ...start, id: 7 })),
+      badTier: error(() => engine.start({ ...start, customer: { tier: 3 } })),
+      badTime: error(() => engine.start({ ...start, now: 'soon' })),
+      notAnObject: error(() => engine.start('api-0001')),
+      started: error(() => engine.start(start)),
+    };
+    engine.startFlow('cant-log-in', Date.now());
+    const saved = engine.state();
+    Object.assign(out, {
+      savedType: typeof saved,
+      badAnswer: error(() => engine.submitDetails({ order: 12 }, Date.now())),
+      foreign: error(() => engine.restore('\u0063' + saved.slice(1))),
+      notText: error(() => engine.restore({ id: 'api-0001' })),
+      unchanged: engine.state() === saved,
+      restored: error(() => engine.restore(saved)),
+      answered: engine.say('How do I reset my password?', Date.now()).messages.length > 0,
+    });
+    return out;
+  });
+  assert.equal(result.beforeStart, undefined);
+  assert.equal(result.badId, '`start.id` must be a string');
+  assert.equal(result.badTier, '`customer.tier` must be a string');
+  assert.equal(result.badTime, '`start.now` must be a time in milliseconds');
+  assert.equal(result.notAnObject, '`start` must be an object');
+  assert.equal(result.started, null);
+  assert.equal(result.savedType, 'string');
+  assert.equal(result.badAnswer, 'answer `order` must be a string');
+  assert.match(result.foreign, /^saved conversation: saved by state version 99; this engine reads \d+$/);
+  assert.equal(result.notText, '`state` must be a string');
+  assert.equal(result.unchanged, true, 'a refused state leaves the conversation as it was');
+  assert.equal(result.restored, null);
+  assert.equal(result.answered, true);
+  assertCleanConsole();
+  await context.close();
+});

@@ -54,7 +54,7 @@ test('a VIP identified with a valid signature is verified and keeps the VIP queu
   await handoffStarted(dialog);
   const ticket = await storedTicket(page);
   assert.equal(ticket.customer_verified, true);
-  assert.equal(ticket.customer.signature, undefined, 'the signature is not kept');
+  assert.equal(ticket.customer.signature ?? null, null, 'the signature is not kept');
   assert.equal(ticket.server_check.queue, 'Human-Escalation');
   assert.equal(ticket.server_check.priority, 'high');
   assert.deepEqual(ticket.server_check.rules_fired.map((r) => r.rule_id), ['vip-customer']);

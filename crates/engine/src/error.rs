@@ -20,6 +20,10 @@ pub enum Error {
     /// A flow, step, article or checklist the caller named does not exist.
     #[error("unknown {kind} `{id}`")]
     Unknown { kind: &'static str, id: String },
+    /// A saved conversation (`Conversation::restore`) was saved by an engine of another
+    /// shape, or is not a saved conversation at all.
+    #[error("saved conversation: {0}")]
+    SavedConversation(String),
     /// The call does not fit the conversation's state (e.g. a choice with no flow running).
     #[error("{0}")]
     State(String),

@@ -141,8 +141,9 @@ pub struct Customer {
     /// The creator's server's HMAC-SHA256 of the email and tier (hex), which
     /// `deflect serve` checks before it believes either: without a valid one the
     /// customer is unverified and the tier earns no priority. See README, "Who the
-    /// visitor is".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// visitor is". Always written (`null` without one): a saved conversation
+    /// (`conversation::saved`) has no field names, so no field may be left out.
+    #[serde(default)]
     pub signature: Option<String>,
 }
 

@@ -2,13 +2,12 @@
 //! Values cross as plain JS objects (serde-wasm-bindgen); errors become JS `Error`s.
 //! See `docs/engine-api.md` for the JS side of this contract.
 
-use std::collections::BTreeMap;
+mod js_input;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use deflect_engine::conversation::{Conversation, Start};
-use deflect_engine::ticket::Customer;
+use deflect_engine::conversation::Conversation;
 
 /// Results as JS values; maps become plain objects, not `Map`s.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -51,24 +50,33 @@ impl Engine {
 
     /// Starts a new conversation; returns the greeting reply.
     pub fn start(&mut self, start: JsValue) -> Result<JsValue, JsError> {
-        let start: Start = serde_wasm_bindgen::from_value(start).map_err(err)?;
+        let start = js_input::start(&start)?;
         let (conversation, reply) = Conversation::start(&self.engine, start);
         self.conversation = Some(conversation);
         to_js(&reply)
     }
 
-    /// The conversation as data, to keep across page views.
-    pub fn state(&self) -> Result<JsValue, JsError> {
-        to_js(&self.conversation)
+    /// The conversation as text, to keep across page views (`undefined` before `start`).
+    pub fn state(&self) -> Result<Option<String>, JsError> {
+        self.conversation
+            .as_ref()
+            .map(Conversation::save)
+            .transpose()
+            .map_err(err)
     }
 
+    /// Carries on the conversation `state()` gave; throws for one this engine cannot
+    /// read (another version's, or damaged), and the conversation is then unchanged.
     pub fn restore(&mut self, state: JsValue) -> Result<(), JsError> {
-        self.conversation = serde_wasm_bindgen::from_value(state).map_err(err)?;
+        let text = state
+            .as_string()
+            .ok_or_else(|| JsError::new("`state` must be a string"))?;
+        self.conversation = Some(Conversation::restore(&text).map_err(err)?);
         Ok(())
     }
 
     pub fn identify(&mut self, customer: JsValue) -> Result<(), JsError> {
-        let customer: Customer = serde_wasm_bindgen::from_value(customer).map_err(err)?;
+        let customer = js_input::customer(&customer)?;
         self.chat()?.identify(customer);
         Ok(())
     }
@@ -105,8 +113,7 @@ impl Engine {
 
     #[wasm_bindgen(js_name = submitDetails)]
     pub fn submit_details(&mut self, values: JsValue, now: f64) -> Result<JsValue, JsError> {
-        let values: BTreeMap<String, String> =
-            serde_wasm_bindgen::from_value(values).map_err(err)?;
+        let values = js_input::answers(&values)?;
         let (engine, chat) = self.parts()?;
         to_js(
             &chat

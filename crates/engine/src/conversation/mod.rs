@@ -17,6 +17,7 @@ mod personal_data;
 mod redact;
 mod replay;
 mod reply;
+mod saved;
 mod strings;
 mod transcript;
 
@@ -27,6 +28,7 @@ pub use replay::{Verdict, replay};
 pub use reply::{
     ArticleView, Asking, ChecklistView, FlowOffer, HandoffView, Reply, StepView, Suggestion,
 };
+pub use saved::STATE_VERSION;
 
 use std::collections::{BTreeMap, BTreeSet};
 
