@@ -4,7 +4,8 @@
 //! The text is [`STATE_VERSION`] and the conversation in postcard, one char per byte
 //! (U+0000–U+00FF, what `atob` gives; no base64 code in the engine). Postcard
 //! rather than a JS object because reading one back through serde-wasm-bindgen took
-//! its whole deserialiser into the browser engine (16 KB of its 182 KB gzip). Postcard
+//! its whole deserialiser into the browser engine (with `crates/wasm`'s `js_input`,
+//! 17 KB of its 182 KB gzip). Postcard
 //! carries no field names, so a conversation saved by an engine of another shape would
 //! be misread: the version is checked first, and `a_saved_conversation_keeps_its_shape`
 //! fails whenever the shape changes, until the version is bumped.

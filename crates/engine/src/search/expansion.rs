@@ -32,7 +32,7 @@ impl Expansion {
 
 /// One language's table, stored column by column: each KB word once, and a neighbour
 /// as its number in that list rather than its spelling again. On the sample KB this
-/// ships in 11.5 KB gzip instead of 18 as a map of lists of words.
+/// ships in 16.8 KB gzip instead of 18.0 as a map of lists of words.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Neighbours {
     /// The KB words neighbours lead to, each once, sorted.
