@@ -87,11 +87,17 @@ export DEFLECT_CLI_PROFILE=$CLI_PROFILE
 build_site() {
   step "building the native CLI ($CLI_PROFILE)"
   if [ "$CLI_PROFILE" = release ]; then cargo build --release -p deflect-cli; else cargo build -p deflect-cli; fi
-  step "building the wasm engine"
-  cargo build -p deflect-wasm --profile wasm-release --target wasm32-unknown-unknown
+  # The engine links the stemmers of the KB's languages only (English always).
+  local languages features
+  languages=$("$DEFLECT" languages)
+  features=$(printf '%s\n' $languages | { grep -vx en || true; } | paste -sd, -)
+  step "building the wasm engine (for the KB's languages: $languages)"
+  cargo build -p deflect-wasm --profile wasm-release --target wasm32-unknown-unknown \
+    --no-default-features ${features:+--features "$features"}
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-dir target/engine-pkg --out-name deflect \
     target/wasm32-unknown-unknown/wasm-release/deflect_wasm.wasm
+  echo "$languages" > target/engine-pkg/languages # read by `deflect site`
   shrink_engine target/engine-pkg/deflect_bg.wasm
   step "bundling the widget (esbuild)"
   node scripts/build-widget.mjs

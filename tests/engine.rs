@@ -461,3 +461,23 @@ const SHAPE: &[&str] = &[
     "transcript[].text",
     "troubleshooting_suggested",
 ];
+
+/// The browser engine links the stemmers of its KB's languages only; opened with a KB in
+/// another, it says so rather than analysing it as English.
+#[test]
+fn a_kb_in_a_language_the_engine_was_built_without_is_refused() {
+    let mut bundle = deflect::bundle::Bundle::decode(deflect::SAMPLE_BUNDLE).unwrap();
+    assert!(deflect::Engine::from_bundle(bundle.clone()).is_ok());
+    bundle.kb.articles[0].lang = "xx".into();
+    match deflect::Engine::from_bundle(bundle) {
+        Err(deflect::Error::LanguageNotBuilt(lang)) => assert_eq!(lang, "xx"),
+        Err(other) => panic!("another error: {other}"),
+        Ok(_) => panic!("opened a KB in a language the engine cannot analyse"),
+    }
+}
+
+#[test]
+fn a_kb_names_every_language_its_text_is_analysed_in() {
+    let kb = common::sample_kb();
+    assert_eq!(kb.languages().into_iter().collect::<Vec<_>>(), ["en", "es"]);
+}

@@ -26,6 +26,7 @@ use deflect_server::{self as inbox, IDENTITY_SECRET_ENV, IdentitySecret, InboxOp
 
 mod accounts;
 mod bundle_parts;
+mod engine_languages;
 mod import;
 mod learn;
 mod limit_args;
@@ -142,6 +143,12 @@ enum Command {
         engine: PathBuf,
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+    },
+    /// Print the languages the KB is written in, space-separated: the browser engine is
+    /// built with their stemmers only (scripts/lib.sh `build_site`).
+    Languages {
+        #[arg(long, default_value = "kb")]
+        kb: PathBuf,
     },
     /// Print the gzip sizes of the files a visitor downloads.
     Sizes {
@@ -286,6 +293,7 @@ fn run(command: Command) -> CliResult {
             out,
         } => {
             let (compiled, bytes) = checked(&kb)?;
+            engine_languages::check(&compiled.kb, &engine)?;
             let manifest = site::build_site(
                 &compiled.kb,
                 &bytes,
@@ -304,6 +312,18 @@ fn run(command: Command) -> CliResult {
                 manifest.engine_wasm
             );
             sizes(&out, false)
+        }
+        Command::Languages { kb } => {
+            let compiled = compile::compile_dir(&kb).map_err(|errors| {
+                errors
+                    .0
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+            println!("{}", engine_languages::of(&compiled.kb));
+            Ok(())
         }
         Command::Sizes { out, budget, parts } => {
             sizes(&out, budget)?;

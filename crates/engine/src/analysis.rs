@@ -16,14 +16,21 @@ pub const MAX_TEXT_BYTES: usize = 4096;
 /// At most this many distinct terms of a message are searched.
 pub const MAX_TERMS: usize = 48;
 
-/// Languages articles may be written in, with their stemmers.
+/// Languages articles may be written in, with their stemmers: those this build links
+/// (the crate's language features; natively all of them).
 pub const LANGUAGES: &[(&str, Algorithm)] = &[
     ("en", Algorithm::English),
+    #[cfg(feature = "es")]
     ("es", Algorithm::Spanish),
+    #[cfg(feature = "fr")]
     ("fr", Algorithm::French),
+    #[cfg(feature = "de")]
     ("de", Algorithm::German),
+    #[cfg(feature = "it")]
     ("it", Algorithm::Italian),
+    #[cfg(feature = "pt")]
     ("pt", Algorithm::Portuguese),
+    #[cfg(feature = "nl")]
     ("nl", Algorithm::Dutch),
 ];
 

@@ -1,8 +1,9 @@
 //! The engine: a knowledge base and its index, opened once per page and shared by the
 //! conversation.
 
+use crate::analysis::is_supported;
 use crate::bundle::Bundle;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::escalation::{Context, Firing, RuleMatcher};
 use crate::model::Kb;
 use crate::search::{Match, SearchIndex};
@@ -22,6 +23,9 @@ impl Engine {
 
     /// Opens a bundle already in memory (what the CLI and tests do after compiling).
     pub fn from_bundle(mut bundle: Bundle) -> Result<Engine> {
+        if let Some(lang) = bundle.kb.languages().into_iter().find(|l| !is_supported(l)) {
+            return Err(Error::LanguageNotBuilt(lang.to_string()));
+        }
         let rule_meaning = std::mem::take(&mut bundle.rule_meaning);
         let (index, kb) = SearchIndex::open_owned(bundle)?;
         let rules = RuleMatcher::with_meaning(

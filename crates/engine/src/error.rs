@@ -11,6 +11,12 @@ pub enum Error {
         "bundle format {found} is not supported (this engine reads format {expected}); rebuild the index"
     )]
     BundleFormat { found: u32, expected: u32 },
+    /// The KB is written in a language this build of the engine has no analyser for:
+    /// the browser engine links only the stemmers of the KB it was built for.
+    #[error(
+        "this engine was built without the `{0}` language the KB uses; rebuild the engine for this KB (`deflect languages`)"
+    )]
+    LanguageNotBuilt(String),
     /// The bundle's contents could not be decoded.
     #[error("corrupt bundle: {0}")]
     CorruptBundle(String),

@@ -53,4 +53,20 @@ impl Kb {
     pub fn checklist(&self, id: &str) -> Option<&Checklist> {
         self.checklists.iter().find(|c| c.id == id)
     }
+
+    /// Every language the KB's text is analysed in: its default one, its articles' and
+    /// flows', and its escalation rules'.
+    pub fn languages(&self) -> std::collections::BTreeSet<&str> {
+        let rules = self
+            .rules
+            .escalate
+            .iter()
+            .flat_map(|rule| rule.languages.keys());
+        std::iter::once(&self.settings.default_lang)
+            .chain(self.articles.iter().map(|a| &a.lang))
+            .chain(self.flows.iter().map(|f| &f.lang))
+            .chain(rules)
+            .map(String::as_str)
+            .collect()
+    }
 }
