@@ -481,3 +481,26 @@ fn a_kb_names_every_language_its_text_is_analysed_in() {
     let kb = common::sample_kb();
     assert_eq!(kb.languages().into_iter().collect::<Vec<_>>(), ["en", "es"]);
 }
+
+/// Feedback that puts a question under another article than the one the KB answers it
+/// with confidently is held back by `deflect learn` (`deflect_engine::feedback`).
+#[test]
+fn feedback_the_kb_contradicts_confidently_is_named() {
+    let engine = common::sample_engine();
+    let question = "How do I reset my password?";
+    assert_eq!(
+        engine
+            .contradicting_answer(question, "change-email", "en")
+            .as_deref(),
+        Some("reset-password")
+    );
+    assert_eq!(
+        engine.contradicting_answer(question, "reset-password", "en"),
+        None
+    );
+    // Nothing the KB is sure of: no article contradicts.
+    assert_eq!(
+        engine.contradicting_answer("do you sell easels", "change-email", "en"),
+        None
+    );
+}

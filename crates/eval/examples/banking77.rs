@@ -214,24 +214,31 @@ fn learning_curve(base: &Protocol, bundle: &Bundle, root: &Path) -> Result<(), S
             .find(|m| m.kind == EntryKind::Article && m.id != right)
             .map(|m| m.id)
     };
+    let held_back = |question: &str, article: &str| {
+        engine
+            .contradicting_answer(question, article, "en")
+            .is_some()
+    };
     let traffic = learning::split_traffic(base);
     println!(
-        "\nlearning curve, BANKING77 K = 10: {} test questions (the last third of each intent's held-out rows), traffic from the rest, one question in {} learned under the wrong article",
+        "\nlearning curve, BANKING77 K = 10: {} test questions (the last third of each intent's held-out rows), traffic from the rest, one question in {} marked under the wrong article, held back as `deflect learn` does when the KB answers it confidently with another",
         traffic.test.len(),
         learning::WRONG_ONE_IN
     );
     println!(
-        "  traffic/article  learned  wrong  short articles  Deflect top-1  BM25 top-1  examples  built in  classifier trained in"
+        "  traffic/article  learned  wrong  held back (wrong)  short articles  Deflect top-1  BM25 top-1  examples  built in  classifier trained in"
     );
     for per_article in TRAFFIC {
-        let (protocol, learned) = learning::after_traffic(base, &traffic, per_article, &best_other);
+        let (protocol, learned) =
+            learning::after_traffic(base, &traffic, per_article, &best_other, &held_back);
         let dir = root.join(format!("target/matching/learned-{per_article}/kb"));
         let m = runner::measure(&protocol, &root.join("kb"), &dir)?;
         let examples: usize = protocol.intents.iter().map(|i| i.examples.len()).sum();
         println!(
-            "  {per_article:>15}  {:>7}  {:>5}  {:>14}  {:>12.1}%  {:>9.1}%  {examples:>8}  {:>8.1?}  {:>21.1?}",
+            "  {per_article:>15}  {:>7}  {:>5}  {:>17}  {:>14}  {:>12.1}%  {:>9.1}%  {examples:>8}  {:>8.1?}  {:>21.1?}",
             learned.questions,
             learned.wrong,
+            format!("{} ({})", learned.held_back, learned.held_back_wrong),
             learned.short,
             100.0 * m.deflect.top1_rate(),
             100.0 * m.bm25.top1_rate(),

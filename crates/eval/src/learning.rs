@@ -70,18 +70,25 @@ pub struct Learned {
     pub questions: usize,
     /// Of which learned under a wrong article.
     pub wrong: usize,
+    /// Questions of traffic held back, as `deflect learn` holds them back
+    /// (`Engine::contradicting_answer`): the KB answers them confidently with another article.
+    pub held_back: usize,
+    /// Of which the feedback had put under a wrong article.
+    pub held_back_wrong: usize,
     /// Articles whose traffic had fewer questions than asked for.
     pub short: usize,
 }
 
 /// `protocol`'s KB after `per_article` questions of traffic per article, asked the
 /// curve's test questions. `best_other(question, right)` is the article the visitor
-/// wrongly marks helpful: the best-ranked article other than `right`.
+/// wrongly marks helpful: the best-ranked article other than `right`; `held_back(question,
+/// article)` whether `deflect learn` holds the question back rather than propose it.
 pub fn after_traffic(
     protocol: &Protocol,
     traffic: &Traffic,
     per_article: usize,
     mut best_other: impl FnMut(&str, &str) -> Option<String>,
+    mut held_back: impl FnMut(&str, &str) -> bool,
 ) -> (Protocol, Learned) {
     let mut learned = protocol.clone();
     learned.questions = traffic.test.clone();
@@ -100,11 +107,16 @@ pub fn after_traffic(
             let target = if n % WRONG_ONE_IN == offset {
                 best_other(question, right)
                     .and_then(|id| index.get(&id).copied())
-                    .inspect(|_| counts.wrong += 1)
                     .unwrap_or(i)
             } else {
                 i
             };
+            if held_back(question, &protocol.intents[target].id) {
+                counts.held_back += 1;
+                counts.held_back_wrong += usize::from(target != i);
+                continue;
+            }
+            counts.wrong += usize::from(target != i);
             learned.intents[target].examples.push(question.clone());
             counts.questions += 1;
         }
@@ -172,13 +184,15 @@ mod tests {
         let p = protocol(30);
         let traffic = split_traffic(&p);
         let other = |_: &str, right: &str| Some(if right == "a" { "b" } else { "a" }.to_string());
-        let (learned, counts) = after_traffic(&p, &traffic, 10, other);
+        let never = |_: &str, _: &str| false;
+        let (learned, counts) = after_traffic(&p, &traffic, 10, other, never);
         assert_eq!(
             counts,
             Learned {
                 questions: 20,
                 wrong: 4,
-                short: 0
+                short: 0,
+                ..Learned::default()
             }
         );
         let a = &learned.intents[0].examples;
@@ -186,10 +200,25 @@ mod tests {
         assert_eq!(a.iter().filter(|q| q.starts_with("b ")).count(), 2);
         assert_eq!(learned.questions, traffic.test);
         // The same questions are mistaken at every point of the curve.
-        let (more, counts) = after_traffic(&p, &traffic, 15, other);
+        let (more, counts) = after_traffic(&p, &traffic, 15, other, never);
         assert_eq!(counts.wrong, 6);
         assert!(a.iter().all(|q| more.intents[0].examples.contains(q)));
-        let (_, counts) = after_traffic(&p, &traffic, 50, other);
+        let (_, counts) = after_traffic(&p, &traffic, 50, other, never);
         assert_eq!(counts.short, 2);
+    }
+
+    #[test]
+    fn held_back_questions_are_not_learned_and_are_counted() {
+        let p = protocol(30);
+        let traffic = split_traffic(&p);
+        let other = |_: &str, right: &str| Some(if right == "a" { "b" } else { "a" }.to_string());
+        // Hold back what lands in "b": a's wrong ones and all of b's right ones.
+        let into_b = |_: &str, article: &str| article == "b";
+        let (learned, counts) = after_traffic(&p, &traffic, 10, other, into_b);
+        assert_eq!(counts.held_back, 10);
+        assert_eq!(counts.held_back_wrong, 2);
+        assert_eq!((counts.questions, counts.wrong), (10, 2));
+        assert_eq!(learned.intents[1].examples, p.intents[1].examples);
+        assert_eq!(learned.intents[0].examples.len(), 1 + 8 + 2);
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use deflect_engine::conversation::find_personal_data;
-use deflect_engine::model::Kb;
+use deflect_engine::model::{Article, Kb};
 use deflect_server::traffic::{SeenQuestion, Traffic};
 
 /// Knowledge gaps listed in a proposal at most.
@@ -40,6 +40,17 @@ pub struct ArticleProposal {
     /// Example questions it has now (front matter and accepted learned questions).
     pub examples_now: usize,
     pub questions: Vec<Candidate>,
+    /// Questions seen for it that the KB already answers confidently with another
+    /// article: the feedback may be wrong, so they are listed for the author, not proposed.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// A question held back from the proposal (`Engine::contradicting_answer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    pub question: Candidate,
+    /// The article the KB answers it with.
+    pub answered_by: String,
 }
 
 /// A question nothing answered confidently, and how often it was asked.
@@ -76,6 +87,11 @@ impl Proposal {
     pub fn question_count(&self) -> usize {
         self.articles.iter().map(|a| a.questions.len()).sum()
     }
+
+    /// Questions held back in all.
+    pub fn held_back_count(&self) -> usize {
+        self.articles.iter().map(|a| a.held_back.len()).sum()
+    }
 }
 
 /// Lower-cased words of letters and digits, one space apart: "Can I get my money
@@ -88,8 +104,15 @@ pub fn normalise(text: &str) -> String {
         .join(" ")
 }
 
-/// The proposal for `kb` from `traffic`, at most `cap` questions per article.
-pub fn propose(kb: &Kb, traffic: &Traffic, cap: usize) -> Proposal {
+/// The proposal for `kb` from `traffic`, at most `cap` questions per article;
+/// `contradicts(question, article)` names the article the KB confidently answers a
+/// question with instead, which holds the question back.
+pub fn propose(
+    kb: &Kb,
+    traffic: &Traffic,
+    cap: usize,
+    contradicts: impl Fn(&str, &Article) -> Option<String>,
+) -> Proposal {
     let mut left_out = LeftOut::default();
     let mut groups: HashMap<(String, String), Group> = HashMap::new();
     let sources = [(&traffic.helped, true), (&traffic.resolved, false)];
@@ -122,14 +145,27 @@ pub fn propose(kb: &Kb, traffic: &Traffic, cap: usize) -> Proposal {
         questions.sort_by(|a, b| {
             (b.seen(), b.last_seen_ms, &a.text).cmp(&(a.seen(), a.last_seen_ms, &b.text))
         });
+        let mut held_back = Vec::new();
+        questions.retain(|question| match contradicts(&question.text, article) {
+            Some(answered_by) => {
+                let question = question.clone();
+                held_back.push(HeldBack {
+                    question,
+                    answered_by,
+                });
+                false
+            }
+            None => true,
+        });
         left_out.over_cap += questions.len().saturating_sub(cap);
         questions.truncate(cap);
-        if !questions.is_empty() {
+        if !questions.is_empty() || !held_back.is_empty() {
             articles.push(ArticleProposal {
                 id: article.id.clone(),
                 title: article.title.clone(),
                 examples_now: article.questions.len(),
                 questions,
+                held_back,
             });
         }
     }
@@ -288,7 +324,7 @@ mod tests {
             resolved,
             unanswered,
         };
-        let proposal = propose(&kb, &traffic, 2);
+        let proposal = propose(&kb, &traffic, 2, |_, _| None);
         assert_eq!(proposal.articles.len(), 1, "{proposal:?}");
         let questions = &proposal.articles[0].questions;
         assert_eq!(questions.len(), 2);
@@ -324,11 +360,54 @@ mod tests {
             )],
             ..Traffic::default()
         };
-        let proposal = propose(&kb(), &traffic, 10);
+        let proposal = propose(&kb(), &traffic, 10, |_, _| None);
         assert_eq!(proposal.question_count(), 1);
         assert_eq!(proposal.articles[0].id, "duplicate-charge");
         assert_eq!(proposal.articles[0].questions[0].resolved, 1);
         assert!(proposal.gaps.is_empty());
+    }
+
+    /// A question the KB answers confidently with another article is listed, not
+    /// proposed, and does not count against the cap.
+    #[test]
+    fn a_question_the_kb_answers_with_another_article_is_held_back() {
+        let traffic = Traffic {
+            resolved: vec![
+                seen(
+                    "charged two times this month",
+                    Some("duplicate-charge"),
+                    "t1",
+                    1,
+                ),
+                seen(
+                    "how do I reset my password",
+                    Some("duplicate-charge"),
+                    "t2",
+                    2,
+                ),
+            ],
+            ..Traffic::default()
+        };
+        let contradicts = |question: &str, article: &Article| {
+            assert_eq!(article.id, "duplicate-charge");
+            question
+                .contains("password")
+                .then(|| "reset-password".to_string())
+        };
+        let proposal = propose(&kb(), &traffic, 1, contradicts);
+        let article = &proposal.articles[0];
+        assert_eq!(article.questions[0].text, "charged two times this month");
+        assert_eq!(article.held_back.len(), 1);
+        assert_eq!(
+            article.held_back[0].question.text,
+            "how do I reset my password"
+        );
+        assert_eq!(article.held_back[0].answered_by, "reset-password");
+        assert_eq!(
+            (proposal.question_count(), proposal.held_back_count()),
+            (1, 1)
+        );
+        assert_eq!(proposal.left_out.over_cap, 0);
     }
 
     #[test]

@@ -108,6 +108,7 @@ mod tests {
                     first_seen_ms: 0,
                     last_seen_ms: 0,
                 }],
+                held_back: Vec::new(),
             }],
             ..Proposal::default()
         };

@@ -84,7 +84,13 @@ fn propose(args: &LearnArgs) -> Result<(), String> {
             "(no analytics questions: with the widget's data-analytics on, helped and unanswered questions count too)"
         );
     }
-    let proposal = candidates::propose(&compiled.kb, &traffic, args.max_per_article);
+    // The KB as it matches now: feedback it contradicts confidently is held back.
+    let bundle = deflect_compile::bundle(&compiled.kb).map_err(|e| e.to_string())?;
+    let engine = deflect_engine::Engine::from_bundle(bundle).map_err(|e| e.to_string())?;
+    let contradicts = |question: &str, article: &deflect_engine::model::Article| {
+        engine.contradicting_answer(question, &article.id, &article.lang)
+    };
+    let proposal = candidates::propose(&compiled.kb, &traffic, args.max_per_article, contradicts);
     let path = proposal_file::proposed_path(&args.kb);
     let text = proposal_file::render(&proposal, &today());
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -109,6 +115,12 @@ fn print_summary(proposal: &Proposal, cap: usize, path: &Path) {
         proposal.gaps.len(),
         path.display()
     );
+    if proposal.held_back_count() > 0 {
+        println!(
+            "held back {} questions the KB already answers confidently with another article (listed under their article: move one up if it belongs there)",
+            proposal.held_back_count()
+        );
+    }
     let left = &proposal.left_out;
     let personal: usize = left.personal_data.values().sum();
     println!(

@@ -44,6 +44,21 @@ pub fn render(proposal: &Proposal, generated: &str) -> String {
             );
         }
         out.push_str("]\n");
+        if !article.held_back.is_empty() {
+            out.push_str(
+                "# Held back: the KB already answers these confidently with another article, so the\n\
+                 # feedback may be wrong. Move one into `questions` above if it belongs here.\n",
+            );
+        }
+        for held in &article.held_back {
+            let _ = writeln!(
+                out,
+                "#   {}  (the KB answers it with {}; {})",
+                quoted(&held.question.text),
+                quoted(&held.answered_by),
+                provenance(&held.question)
+            );
+        }
     }
     if !proposal.gaps.is_empty() {
         out.push_str(
@@ -175,7 +190,7 @@ pub fn reject(kb: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::learn::candidates::{ArticleProposal, Gap};
+    use crate::learn::candidates::{ArticleProposal, Gap, HeldBack};
 
     fn proposal() -> Proposal {
         Proposal {
@@ -189,6 +204,16 @@ mod tests {
                     resolved: 1,
                     first_seen_ms: 1_767_000_000_000,
                     last_seen_ms: 1_767_225_599_999,
+                }],
+                held_back: vec![HeldBack {
+                    question: Candidate {
+                        text: "how do I reset my password".into(),
+                        helped: 1,
+                        resolved: 0,
+                        first_seen_ms: 1_767_000_000_000,
+                        last_seen_ms: 1_767_000_000_000,
+                    },
+                    answered_by: "reset-password".into(),
                 }],
             }],
             gaps: vec![Gap {
@@ -211,6 +236,10 @@ mod tests {
         );
         assert!(
             text.contains("#   \"do you sell easels\" (asked in 3 conversations)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#   \"how do I reset my password\"  (the KB answers it with \"reset-password\"; visitors said it helped: 1 conversation"),
             "{text}"
         );
         fs::write(proposed_path(dir.path()), &text).unwrap();
