@@ -131,7 +131,10 @@ fn only_the_shards_a_question_needs_are_asked_for_and_each_is_read() {
             let mut partial = split.open();
             let others: Vec<String> = needed.iter().filter(|n| *n != left_out).cloned().collect();
             split.load(&mut partial, &others);
-            assert_eq!(partial.missing_shards(&text, &lang), std::slice::from_ref(left_out));
+            assert_eq!(
+                partial.missing_shards(&text, &lang),
+                std::slice::from_ref(left_out)
+            );
         }
         split.load(&mut engine, &needed);
         assert_eq!(
