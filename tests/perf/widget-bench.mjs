@@ -5,7 +5,10 @@
 // and warm (HTTP cache) on loopback, and cold with the network throttled (1.6 Mbps down,
 // 150 ms round trips, as Chromium's DevTools emulate it); keystroke -> suggestions on
 // screen; a search in the browser's engine; a search natively (the criterion bench
-// `query`, in its quick `--test` mode); the download sizes; then the goals of issue #14.
+// `query`, in its quick `--test` mode); the download sizes (for a KB whose postings are
+// split, the shards apart, and keystrokes and searches measured once they are all in);
+// how the first download grows from a 1,000- to the 5,000-article synthetic KB; then the
+// goals of issue #14.
 //
 //   npm run bench:widget     (needs dist/ built and target/release/deflect)
 //   RUNS=10 THROTTLED_RUNS=5 npm run bench:widget
