@@ -42,11 +42,12 @@ export function sendQuestion(w) {
   dom.input.focus();
 }
 
-/** The engine's reply to `text`, once the postings shards it needs are in; if one
- *  cannot be fetched, the question stays on screen with a Retry. */
+/** The engine's reply to `text`, once the postings shards it needs are in (none after
+ *  a handoff: then it only joins the ticket); if one cannot be fetched, the question
+ *  stays on screen with a Retry. */
 function answer(w, text) {
   const { state } = w;
-  withShards(w, text, () => {
+  const run = () => {
     clearActions(w);
     const reply = callEngine(w, () => state.engine.say(text, Date.now()));
     track('question', state.convo.id, { lang: visitorLang(w) });
@@ -54,7 +55,9 @@ function answer(w, text) {
     // The question feeds the knowledge-gap report; card numbers never leave the browser.
     if (reply && !confident) track('unanswered', state.convo.id, { text: questionText(text), lang: visitorLang(w) });
     render(w, reply);
-  }, () => offerRetry(w, () => answer(w, text)));
+  };
+  if (state.handoff) return run();
+  withShards(w, text, run, () => offerRetry(w, () => answer(w, text)));
 }
 
 export function askForPerson(w) {
