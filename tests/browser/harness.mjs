@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { removeTemporary } from '../perf/bench-kbs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -77,6 +78,29 @@ export function useSiteAndBrowser(serverOptions = {}) {
   after(async () => {
     await env.browser?.close();
     await env.server?.stop();
+  });
+  return env;
+}
+
+/**
+ * Like `useSiteAndBrowser`, for a site the test file builds itself: `build()` runs
+ * before its tests and returns `{site, temporary, …}` (or null: nothing to serve, the
+ * tests skip); everything it returns lands in the env next to `server` and `browser`,
+ * and after the tests the `temporary` folders go (`removeTemporary` of bench-kbs.mjs).
+ */
+export function useBuiltSite(build) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    const built = await build();
+    if (!built) return;
+    Object.assign(env, built);
+    env.server = await startServer({ site: built.site });
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    for (const path of env.temporary || []) removeTemporary(root, path);
   });
   return env;
 }

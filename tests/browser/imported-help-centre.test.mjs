@@ -4,32 +4,22 @@
 // into a site by `deflect site` and opened in the widget, where its articles render
 // without broken markup. Skipped, saying why, when the shared data sets are absent.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openPage, openChat, startServer, launchBrowser } from './harness.mjs';
-import { ARDUINO_SOURCE, articleTitles, buildSite, importArduino, removeTemporary, runDeflect } from '../perf/bench-kbs.mjs';
+import { openPage, openChat, useBuiltSite } from './harness.mjs';
+import { ARDUINO_SOURCE, articleTitles, buildSite, importArduino, runDeflect } from '../perf/bench-kbs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const skip = existsSync(join(root, ARDUINO_SOURCE)) ? false : `${ARDUINO_SOURCE} is absent: there is no help centre to import`;
-const env = { imported: null, site: null, server: null, browser: null };
-
-before(async () => {
-  if (skip) return;
-  env.imported = importArduino(root);
-  console.log(`deflect import of the Arduino help centre took ${(env.imported.importMs / 1000).toFixed(2)} s`);
-  env.site = buildSite(root, env.imported.kb);
-  env.server = await startServer({ site: env.site });
-  env.browser = await launchBrowser();
-});
-
-after(async () => {
-  await env.browser?.close();
-  await env.server?.stop();
-  removeTemporary(root, env.site);
-  removeTemporary(root, env.imported?.kb);
+const env = useBuiltSite(() => {
+  if (skip) return null;
+  const imported = importArduino(root);
+  console.log(`deflect import of the Arduino help centre took ${(imported.importMs / 1000).toFixed(2)} s`);
+  const site = buildSite(root, imported.kb);
+  return { imported, site, temporary: [site, imported.kb] };
 });
 
 test('the import takes under ten seconds and deflect check warns only about proposed questions', { skip }, () => {

@@ -1,7 +1,9 @@
 // The knowledge bases the widget benchmark measures, each built into a site of its own
 // by the real `deflect`: the sample KB (dist/ as `npm start` builds it), the Arduino
 // help centre imported by `deflect import` from ../shared/data (skipped when absent),
-// and a synthetic KB of 5,000 articles with distinct text.
+// and a synthetic KB of 5,000 articles with distinct text (whose postings `deflect site`
+// splits into shards; a 1,000-article one is built for its size only, to show how the
+// first download grows).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -58,13 +60,19 @@ export function benchKbs(root) {
   } else {
     console.error(`${ARDUINO_SOURCE} is absent: the Arduino help centre is skipped`);
   }
-  const synthetic = join(mkdtempSync(join(tmpdir(), 'deflect-synthetic-')), 'kb');
-  writeSyntheticKb(synthetic, 5000);
-  console.error('wrote the synthetic 5,000-article KB; building its site…');
-  const started = performance.now();
-  kbs.push({ name: '5,000 articles', slug: 'synthetic-5000', kb: synthetic, site: buildSite(root, synthetic), buildMs: performance.now() - started });
+  kbs.push({ name: '5,000 articles', slug: 'synthetic-5000', ...syntheticSite(root, 5000) });
   for (const k of kbs) k.titles = articleTitles(k.kb);
   return kbs;
+}
+
+/** A synthetic KB of `count` articles and its site: `{kb, site, buildMs}`. */
+export function syntheticSite(root, count) {
+  const kb = join(mkdtempSync(join(tmpdir(), 'deflect-synthetic-')), 'kb');
+  writeSyntheticKb(kb, count);
+  console.error(`wrote the synthetic ${count.toLocaleString('en')}-article KB; building its site…`);
+  const started = performance.now();
+  const site = buildSite(root, kb);
+  return { kb, site, buildMs: performance.now() - started };
 }
 
 /** The titles of a KB's articles, read from their front matter, in file order. */
@@ -93,8 +101,12 @@ export function downloadSizes(site) {
   const gz = (file) => gzipSync(readFileSync(join(site, file)), { level: 9 }).length;
   const dir = join(site, manifest.articles || 'articles/');
   const fragments = readdirSync(dir).filter((f) => f.endsWith('.html')).map((f) => gz(join(manifest.articles, f))).sort((a, b) => a - b);
+  const shardDir = join(site, manifest.postings || 'postings/');
+  const shards = existsSync(shardDir) ? readdirSync(shardDir).filter((f) => f.endsWith('.bin')).map((f) => gz(join(manifest.postings, f))) : [];
   return {
     manifest,
+    shardCount: shards.length,
+    shardsTotal: shards.reduce((a, b) => a + b, 0),
     engine: gz(manifest.engine_wasm) + gz(manifest.engine_js),
     index: gz(manifest.index),
     widget: gz(manifest.widget),

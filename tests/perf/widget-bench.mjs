@@ -5,7 +5,10 @@
 // and warm (HTTP cache) on loopback, and cold with the network throttled (1.6 Mbps down,
 // 150 ms round trips, as Chromium's DevTools emulate it); keystroke -> suggestions on
 // screen; a search in the browser's engine; a search natively (the criterion bench
-// `query`, in its quick `--test` mode); the download sizes; then the goals of issue #14.
+// `query`, in its quick `--test` mode); the download sizes (for a KB whose postings are
+// split, the shards apart, and keystrokes and searches measured once they are all in);
+// how the first download grows from a 1,000- to the 5,000-article synthetic KB; then the
+// goals of issue #14.
 //
 //   npm run bench:widget     (needs dist/ built and target/release/deflect)
 //   RUNS=10 THROTTLED_RUNS=5 npm run bench:widget
@@ -15,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, trackLayoutShift, layoutShift } from '../browser/harness.mjs';
-import { benchKbs, downloadSizes, removeTemporary } from './bench-kbs.mjs';
+import { benchKbs, downloadSizes, removeTemporary, syntheticSite } from './bench-kbs.mjs';
 import { printGoals } from './bench-goals.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -129,8 +132,10 @@ function browserSearches(page, manifest, questions) {
   return page.evaluate(async ({ manifest, questions }) => {
     const mod = await import(new URL(manifest.engine_js, location.href).href);
     await mod.default({ module_or_path: new URL(manifest.engine_wasm, location.href).href });
-    const bytes = new Uint8Array(await (await fetch(new URL(manifest.index, location.href).href)).arrayBuffer());
-    const engine = mod.Engine.open(bytes);
+    const fetched = async (path) => new Uint8Array(await (await fetch(new URL(path, location.href).href)).arrayBuffer());
+    const engine = mod.Engine.open(await fetched(manifest.index));
+    // A split KB: measured with every shard in, as after the widget's idle loading.
+    await Promise.all(engine.pendingShards().map(async (name) => engine.addShard(name, await fetched(manifest.postings + name))));
     for (const q of questions) engine.suggest(q);
     const times = [];
     const byQuestion = questions.map(() => []);
@@ -151,13 +156,15 @@ function browserSearches(page, manifest, questions) {
 }
 
 /** Layout shift, keystrokes and searches in one page of the site. */
-async function onePage(browser, url, manifest, queries, questions) {
+async function onePage(browser, url, manifest, queries, questions, split) {
   const context = await browser.newContext();
   await trackLayoutShift(context);
   const page = await loadedPage(context, url);
   const clsClosed = await layoutShift(page);
   await clickToReady(page);
   const clsOpen = await layoutShift(page);
+  // Keystrokes are measured once the widget's background loading has every shard in.
+  if (split) await page.waitForFunction(() => performance.getEntriesByName('deflect: shards loaded').length > 0, null, { timeout: 120000 });
   const keys = await typeQueries(page, queries);
   const searches = await browserSearches(page, manifest, questions);
   await context.close();
@@ -176,7 +183,7 @@ async function measureKb(browser, kb) {
     const throttled = await throttledOpens(browser, url);
     const queries = kb.name === 'sample KB' ? SAMPLE_QUERIES : spread(kb.titles, 4);
     const questions = [...SAMPLE_QUERIES, ...spread(kb.titles, 40)];
-    return { ...kb, sizes, ...loopback, throttled, ...(await onePage(browser, url, sizes.manifest, queries, questions)) };
+    return { ...kb, sizes, ...loopback, throttled, ...(await onePage(browser, url, sizes.manifest, queries, questions, sizes.shardCount > 0)) };
   } finally {
     await server.stop();
   }
@@ -187,6 +194,7 @@ function printKb(r) {
   console.log(`\n== ${r.name}: ${r.titles.length} articles${r.importMs ? `, imported in ${(r.importMs / 1000).toFixed(2)} s` : ''}${r.buildMs ? `, site built in ${(r.buildMs / 1000).toFixed(1)} s` : ''}`);
   console.log(`first download: engine ${kib(s.engine)} + index ${kib(s.index)} = ${kib(s.engine + s.index)} gzip (${s.engine + s.index} bytes); widget ${kib(s.widget)}`);
   console.log(`article fragment: median ${kib(s.fragmentMedian)}, max ${kib(s.fragmentMax)} gzip (${s.fragmentCount} files)`);
+  if (s.shardCount) console.log(`postings shards (not in the first download): ${kib(s.shardsTotal)} gzip in ${s.shardCount} files, median ${kib(s.shardsTotal / s.shardCount)}`);
   for (const [name, runs] of [['cold', r.cold], ['warm', r.warm]]) {
     console.log(`launcher click -> ready, ${name}, loopback : ${fmt(runs.map((x) => x.total))}`);
     console.log(`  of which engine compiled + index downloaded : ${fmt(runs.map((x) => x.compiled))}`);
@@ -217,8 +225,20 @@ function nativeSearches(results) {
   return native;
 }
 
+/** How the first download grows from 1,000 to 5,000 articles, against the article
+ *  ratio (5): "well below linearly" as a number. */
+function printGrowth(results, smaller) {
+  const large = results.find((r) => r.slug === 'synthetic-5000');
+  if (!large) return;
+  const first = (s) => s.engine + s.index;
+  const small = downloadSizes(smaller.site);
+  console.log(`\n== growth: first download at 1,000 articles ${kib(first(small))} (index ${kib(small.index)}${small.shardCount ? `, ${small.shardCount} shards` : ', not split'}), at 5,000 ${kib(first(large.sizes))} (index ${kib(large.sizes.index)}, ${large.sizes.shardCount} shards ${kib(large.sizes.shardsTotal)})`);
+  console.log(`first download 5,000 / 1,000: ${(first(large.sizes) / first(small)).toFixed(2)}x, index alone ${(large.sizes.index / small.index).toFixed(2)}x, for 5x the articles`);
+}
+
 async function main() {
   const kbs = benchKbs(root);
+  const smaller = syntheticSite(root, 1000);
   const browser = await launchBrowser();
   const results = [];
   try {
@@ -233,8 +253,9 @@ async function main() {
     if (native[r.slug]) console.log(`search natively (criterion bench)   : p50 ${native[r.slug].p50}, p99 ${native[r.slug].p99}`);
     r.nativeP99 = native[r.slug]?.p99;
   }
+  printGrowth(results, smaller);
   printGoals(results, pct);
-  for (const kb of kbs) {
+  for (const kb of [...kbs, smaller]) {
     removeTemporary(root, kb.site);
     removeTemporary(root, kb.kb);
   }

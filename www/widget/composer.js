@@ -7,7 +7,8 @@ import { closeArticle } from './articles.js';
 import { clearSuggestions } from './suggestions.js';
 import { contactForm } from './forms.js';
 import { localFollowUp } from './handoff.js';
-import { save, withEngine } from './conversation.js';
+import { save, withEngine, offerRetry } from './conversation.js';
+import { withShards } from './shards.js';
 import { sendTicket } from './outbox.js';
 import { track } from './analytics.js';
 import { questionText, rememberQuestion } from './learning.js';
@@ -36,6 +37,17 @@ export function sendQuestion(w) {
       save(w);
       return;
     }
+    answer(w, text);
+  });
+  dom.input.focus();
+}
+
+/** The engine's reply to `text`, once the postings shards it needs are in (none after
+ *  a handoff: then it only joins the ticket); if one cannot be fetched, the question
+ *  stays on screen with a Retry. */
+function answer(w, text) {
+  const { state } = w;
+  const run = () => {
     clearActions(w);
     const reply = callEngine(w, () => state.engine.say(text, Date.now()));
     track('question', state.convo.id, { lang: visitorLang(w) });
@@ -43,8 +55,9 @@ export function sendQuestion(w) {
     // The question feeds the knowledge-gap report; card numbers never leave the browser.
     if (reply && !confident) track('unanswered', state.convo.id, { text: questionText(text), lang: visitorLang(w) });
     render(w, reply);
-  });
-  dom.input.focus();
+  };
+  if (state.handoff) return run();
+  withShards(w, text, run, () => offerRetry(w, () => answer(w, text)));
 }
 
 export function askForPerson(w) {

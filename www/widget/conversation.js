@@ -11,6 +11,7 @@ import { hideHumanButton } from './handoff.js';
 import { emit, kbVersion } from './api.js';
 import { applySettings } from './apply-settings.js';
 import { openEngine } from './engine.js';
+import { loadRestWhenIdle } from './shards.js';
 import { saveConversation, loadConversation, forgetConversation } from './session.js';
 import { newConversation } from './state.js';
 import { pageInfo } from './page-info.js';
@@ -108,6 +109,7 @@ function startLoading(w, saved) {
     // After a handoff only what it still asks comes back.
     if (state.lastReply && (!state.handoff || state.lastReply.asking)) renderActions(w, state.lastReply, { restoring: true });
     emit(w, 'ready', { kb_version: kbVersion(w), conversation_id: state.convo.id });
+    loadRestWhenIdle(w);
     if (taken.reply) render(w, taken.reply, { skipGreeting: true });
     save(w);
     runWaiting(w);
@@ -165,15 +167,23 @@ function loadFailed(w, err) {
   state.engine = null;
   state.failed = true;
   state.loadAttempt++;
-  addNote(w, navigator.onLine === false ? w.t('offline') : w.t('loadFailed'), { warn: true, remember: false });
-  const retry = h('button', { type: 'button', class: 'chip' }, w.t('retry'));
-  retry.addEventListener('click', () => {
-    retry.closest('.acts').remove();
+  offerRetry(w, () => {
     startLoading(w, null);
     w.dom.input.focus();
   });
-  addActions(w, h('div', { class: 'choices' }, retry));
   runWaiting(w);
+}
+
+/** Says the help could not load (or the visitor is offline) and offers Retry, which
+ *  runs `retry`. */
+export function offerRetry(w, retry) {
+  addNote(w, navigator.onLine === false ? w.t('offline') : w.t('loadFailed'), { warn: true, remember: false });
+  const chip = h('button', { type: 'button', class: 'chip' }, w.t('retry'));
+  chip.addEventListener('click', () => {
+    chip.closest('.acts').remove();
+    retry();
+  });
+  addActions(w, h('div', { class: 'choices' }, chip));
 }
 
 /** "Start a new conversation": a fresh log, id and engine conversation. */

@@ -45,28 +45,35 @@ export function prefetchWhenTypingPauses(w, ids) {
 }
 
 async function cachedOrFetched(url) {
-  const cache = await openCache();
+  return (await cachedResponse(url, CACHE, MAX_CACHED)).text();
+}
+
+/** The response for `url`, an immutable (content-hashed) file: from Cache API cache
+ *  `name` when it is there, else fetched and kept there (at most `max` files, the
+ *  oldest go first), so what was seen once works offline. Rejects on HTTP errors. */
+export async function cachedResponse(url, name, max) {
+  const cache = await openCache(name);
   const cached = cache && (await cache.match(url).catch(() => null));
-  if (cached) return cached.text();
+  if (cached) return cached;
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`article: HTTP ${res.status}`);
-  if (cache) keep(cache, url, res.clone()); // not awaited: the body shows meanwhile
-  return res.text();
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  if (cache) keep(cache, url, res.clone(), max); // not awaited: the caller reads meanwhile
+  return res;
 }
 
 /** The Cache API exists only in secure contexts (https, localhost); without it the
  *  browser's HTTP cache still keeps the immutable files. */
-function openCache() {
+function openCache(name) {
   if (!globalThis.caches) return Promise.resolve(null);
-  return caches.open(CACHE).catch(() => null);
+  return caches.open(name).catch(() => null);
 }
 
-async function keep(cache, url, response) {
+async function keep(cache, url, response, max) {
   try {
     await cache.put(url, response);
     const keys = await cache.keys();
-    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_CACHED))) await cache.delete(old);
+    for (const old of keys.slice(0, Math.max(0, keys.length - max))) await cache.delete(old);
   } catch {
-    /* storage full or denied: the body is still shown */
+    /* storage full or denied: the file is still used */
   }
 }

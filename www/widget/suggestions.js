@@ -8,6 +8,7 @@ import { track } from './analytics.js';
 import { rememberQuestion } from './learning.js';
 import { visitorLang } from './settings.js';
 import { prefetchWhenTypingPauses } from './fragments.js';
+import { loadShards } from './shards.js';
 
 const MAX_SUGGESTIONS = 3;
 
@@ -28,6 +29,9 @@ export function updateSuggestions(w) {
   if (!state.engine || state.handoff || !text) return clearSuggestions(w);
   let list = [];
   try {
+    const needed = state.engine.missingShards(text);
+    // The list stays as it is until the shards this text needs are in.
+    if (needed.length) return void loadShards(w, needed).then(() => scheduleSuggestions(w), () => {});
     list = (state.engine.suggest(text) || []).slice(0, MAX_SUGGESTIONS);
   } catch {
     list = [];

@@ -613,6 +613,17 @@ fn sizes(out: &Path, enforce: bool) -> CliResult {
             &format!("{articles}{file} (the largest)"),
         );
     }
+    // A very large KB's postings shards: fetched as questions need them, then in the
+    // background; not part of the first download.
+    let postings = str_of(&manifest, "postings");
+    if let Some(shards) = site::shard_totals(&out.join(&postings)).map_err(|e| e.to_string())? {
+        row(
+            "shards",
+            shards.bytes,
+            shards.gzip,
+            &format!("{postings} ({} files, fetched as needed)", shards.files),
+        );
+    }
     if enforce && !over.is_empty() {
         return Err(over.join("\n"));
     }

@@ -6,12 +6,12 @@
 //! carries the manifest that names everything else, so a KB-only rebuild rewrites the
 //! index file and the loader and leaves the engine untouched.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use deflect_compile::{FRAGMENT_DIR, fragments, gzip};
-use sha2::{Digest, Sha256};
+use deflect_compile::{FRAGMENT_DIR, SHARD_DIR, fragments, gzip, split_if_large};
 
 use deflect_engine::model::Kb;
 
@@ -45,6 +45,9 @@ pub struct Manifest {
     pub index: String,
     /// The folder of the article bodies (content-hashed fragments), with its slash.
     pub articles: String,
+    /// The folder of the postings shards of a KB large enough to split (the engine's
+    /// bundle names the files), with its slash.
+    pub postings: String,
     pub settings: serde_json::Value,
 }
 
@@ -79,6 +82,7 @@ pub fn build_site(kb: &Kb, bundle: &[u8], inputs: &SiteInputs<'_>) -> std::io::R
         engine_wasm: format!("engine/{engine_wasm}"),
         index: String::new(),
         articles: String::new(),
+        postings: String::new(),
         settings: serde_json::Value::Null,
     };
     write_index(kb, bundle, inputs.widget, inputs.out, manifest)
@@ -111,6 +115,7 @@ pub fn rebuild_index(
         engine_wasm: field("engine_wasm"),
         index: String::new(),
         articles: String::new(),
+        postings: String::new(),
         settings: serde_json::Value::Null,
     };
     write_index(kb, bundle, widget, out, manifest)
@@ -124,8 +129,20 @@ fn write_index(
     mut manifest: Manifest,
 ) -> std::io::Result<Manifest> {
     remove_hashed(out, "kb.")?;
+    let split = split_if_large(bundle).map_err(std::io::Error::other)?;
+    let (bundle, shards) = match &split {
+        Some(split) => (split.bundle.as_slice(), split.shards.as_slice()),
+        None => (bundle, &[][..]),
+    };
     manifest.index = write_hashed(out, "kb.bin", bundle)?;
-    manifest.articles = write_fragments(kb, out)?;
+    let bodies = fragments(kb)
+        .into_iter()
+        .map(|(n, html)| (n, html.as_bytes()));
+    manifest.articles = write_content_files(out, FRAGMENT_DIR, bodies.collect())?;
+    let shards = shards
+        .iter()
+        .map(|(n, bytes)| (n.as_str(), bytes.as_slice()));
+    manifest.postings = write_content_files(out, SHARD_DIR, shards.collect())?;
     let s = &kb.settings;
     // A warning, not an error: the brand colour is the creator's to choose.
     for warning in deflect_compile::contrast::brand_color_warnings(&s.brand_color) {
@@ -158,31 +175,35 @@ fn write_index(
     Ok(manifest)
 }
 
-/// Writes each article body as its fragment file and removes the fragments no article
-/// names any more; returns the folder, as the manifest names it.
-fn write_fragments(kb: &Kb, out: &Path) -> std::io::Result<String> {
-    let dir = out.join(FRAGMENT_DIR);
-    fs::create_dir_all(&dir)?;
-    let fragments = fragments(kb);
-    for entry in fs::read_dir(&dir)?.flatten() {
+/// Writes content-hashed `files` (name to bytes: article bodies, postings shards) to
+/// folder `dir` and removes the ones no longer named; returns the folder, as the
+/// manifest names it.
+fn write_content_files(
+    out: &Path,
+    dir: &str,
+    files: BTreeMap<&str, &[u8]>,
+) -> std::io::Result<String> {
+    let folder = out.join(dir);
+    fs::create_dir_all(&folder)?;
+    for entry in fs::read_dir(&folder)?.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let fragment = [".gz", ".br"]
+        let file = [".gz", ".br"]
             .iter()
             .find_map(|ext| name.strip_suffix(ext))
             .unwrap_or(&name);
-        if !fragments.contains_key(fragment) {
+        if !files.contains_key(file) {
             fs::remove_file(entry.path())?;
         }
     }
-    for (name, html) in fragments {
-        let path = dir.join(name);
+    for (name, bytes) in files {
+        let path = folder.join(name);
         // Content-hashed: a file already there (its brotli sibling is written last)
         // holds these very bytes.
         if !with_suffix(&path, ".br").exists() {
-            write_compressed(&path, html.as_bytes())?;
+            write_compressed(&path, bytes)?;
         }
     }
-    Ok(format!("{FRAGMENT_DIR}/"))
+    Ok(format!("{dir}/"))
 }
 
 /// The largest fragment in `dir` (name and bytes), if there is one: what opening one
@@ -212,14 +233,39 @@ pub fn largest_file(dir: &Path) -> std::io::Result<Option<(String, Vec<u8>)>> {
         .transpose()
 }
 
+/// The postings shards of a site, all together.
+pub struct ShardTotals {
+    pub files: usize,
+    pub bytes: usize,
+    /// Their `.gz` siblings' bytes.
+    pub gzip: usize,
+}
+
+/// The shard files in `dir` (`None` if there are none: the KB was not split).
+pub fn shard_totals(dir: &Path) -> std::io::Result<Option<ShardTotals>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut totals = ShardTotals {
+        files: 0,
+        bytes: 0,
+        gzip: 0,
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "bin") {
+            totals.files += 1;
+            totals.bytes += entry.metadata()?.len() as usize;
+            totals.gzip += fs::metadata(with_suffix(&path, ".gz"))?.len() as usize;
+        }
+    }
+    Ok((totals.files > 0).then_some(totals))
+}
+
 /// Writes `name` as `stem.<hash>.ext` and returns that file name.
 fn write_hashed(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<String> {
     fs::create_dir_all(dir)?;
-    let hash: String = Sha256::digest(bytes)
-        .iter()
-        .take(5)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = deflect_compile::content_hash(bytes);
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let hashed = format!("{stem}.{hash}.{ext}");
     write_compressed(&dir.join(&hashed), bytes)?;
@@ -297,7 +343,9 @@ mod tests {
             fs::write(dir.join(stale), "an edited body").unwrap();
         }
         let kb = sample_kb();
-        assert_eq!(write_fragments(&kb, out.path()).unwrap(), "articles/");
+        let bodies = fragments(&kb).into_iter().map(|(n, h)| (n, h.as_bytes()));
+        let written = write_content_files(out.path(), FRAGMENT_DIR, bodies.collect());
+        assert_eq!(written.unwrap(), "articles/");
         for article in &kb.articles {
             let path = dir.join(&article.fragment);
             assert_eq!(fs::read_to_string(&path).unwrap(), article.html);

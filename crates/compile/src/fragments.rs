@@ -14,12 +14,17 @@ pub const FRAGMENT_DIR: &str = "articles";
 /// The file name of a body: ten hex digits of its SHA-256, so an unchanged body keeps
 /// its name (and the visitor's cached copy) across rebuilds.
 pub fn fragment_name(html: &str) -> String {
-    let hash: String = Sha256::digest(html.as_bytes())
+    format!("{}.html", content_hash(html.as_bytes()))
+}
+
+/// Ten hex digits of the SHA-256 of `bytes`: the name of a file that never changes
+/// content, so browsers and CDNs may keep it forever.
+pub fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .take(5)
         .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{hash}.html")
+        .collect()
 }
 
 /// Every distinct fragment of `kb`: file name to sanitised body HTML. Articles with the

@@ -34,6 +34,7 @@ mod rule_meaning;
 mod rule_tests;
 mod rules;
 mod settings;
+mod shards;
 mod source;
 mod synonyms;
 mod training;
@@ -43,7 +44,7 @@ pub use article::{CATEGORIES, check_link};
 pub use bundle::bundle;
 pub use compact::compact_index;
 pub use error::{KbError, KbErrors};
-pub use fragments::{FRAGMENT_DIR, fragment_name, fragments};
+pub use fragments::{FRAGMENT_DIR, content_hash, fragment_name, fragments};
 pub use gzip::gzip;
 pub use index::term_index;
 pub use kb_dir::{Compiled, compile_dir};
@@ -54,6 +55,9 @@ pub use matching_tests::{LocatedMatchingCase, MatchingCase};
 pub use parts::{PartSize, part_sizes};
 pub use rule_cases::{RuleCaseReport, handoff_checklist, run_rule_cases};
 pub use rule_tests::{LocatedCase, RuleCase};
+pub use shards::{
+    SHARD_BYTES, SHARD_DIR, SPLIT_OVER_GZIP, SplitBundle, split_bundle, split_if_large,
+};
 pub use training::train_classifier;
 
 use std::path::Path;

@@ -24,9 +24,10 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// fields instead of files found by name; 7: escalation rules' examples, languages and
 /// thresholds, and their word weights and calibration; 8: the classifier's features
 /// hashed into 18 bits; 9: article bodies left out, each article naming its body's
-/// fragment file; 10: Deflect's compact term index instead of tantivy's files; 11: the expansion
-/// table column by column).
-pub const FORMAT_VERSION: u32 = 11;
+/// fragment file; 10: Deflect's compact term index instead of tantivy's files; 11: the
+/// expansion table column by column; 12: each term group's shard table, its postings
+/// possibly in shard files).
+pub const FORMAT_VERSION: u32 = 12;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -66,6 +66,51 @@ impl Engine {
         self.index.suggest(text, lang, limit)
     }
 
+    /// The shards of postings not loaded yet, by file name: none unless the bundle was
+    /// split (`deflect site` splits very large KBs' postings).
+    pub fn pending_shards(&self) -> Vec<String> {
+        self.index.missing_shards()
+    }
+
+    /// The shards `text` asked or typed in `lang` needs before it can be answered: the
+    /// ones holding a posting list that suggesting, answering or the escalation rules'
+    /// search for the KB's nearest answer (in the KB's default language) would read.
+    pub fn missing_shards(&self, text: &str, lang: &str) -> Vec<String> {
+        if self.pending_shards().is_empty() {
+            return Vec::new();
+        }
+        let default_lang = &self.kb.settings.default_lang;
+        let searches = [
+            self.index.suggest(text, lang, 1).map(drop),
+            self.index.search(text, lang, 1).map(drop),
+            self.index.search(text, default_lang, 1).map(drop),
+        ];
+        let mut needed = Vec::new();
+        for search in searches {
+            if let Err(Error::NeedsShards(names)) = search {
+                needed.extend(names);
+            }
+        }
+        needed.sort();
+        needed.dedup();
+        needed
+    }
+
+    /// Loads a shard of postings from its file's bytes; a shard the bundle does not
+    /// list, or damaged bytes, are an error and change nothing.
+    pub fn add_shard(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.index.add_shard(name, bytes)
+    }
+
+    /// Refuses to go on while `text` needs shards not loaded yet, so that nothing
+    /// (escalation, answer) is decided from part of the postings.
+    pub fn require_shards(&self, text: &str, lang: &str) -> Result<()> {
+        match self.missing_shards(text, lang) {
+            needed if needed.is_empty() => Ok(()),
+            needed => Err(Error::NeedsShards(needed)),
+        }
+    }
+
     /// The KB language used for a visitor's language.
     pub fn resolve_lang(&self, lang: &str) -> String {
         self.index.resolve_lang(lang)

@@ -30,9 +30,35 @@ pub enum Error {
     /// shape, or is not a saved conversation at all.
     #[error("saved conversation: {0}")]
     SavedConversation(String),
+    /// The question needs posting lists in shards not loaded yet (file names): it is
+    /// not answered from part of the data; load them with `Engine::add_shard`.
+    #[error("the answer needs term data not loaded yet: {}", .0.join(", "))]
+    NeedsShards(Vec<String>),
+    /// A shard was given that the bundle's shard table does not list.
+    #[error("unknown postings shard `{0}`")]
+    UnknownShard(String),
+    /// A shard's bytes are not the shard the table names, or are damaged.
+    #[error("postings shard `{name}` is damaged: {why}")]
+    DamagedShard { name: String, why: String },
     /// The call does not fit the conversation's state (e.g. a choice with no flow running).
     #[error("{0}")]
     State(String),
+}
+
+impl Error {
+    /// Two results of one question as one: every shard either half needs, so the
+    /// caller fetches them all at once; otherwise the first error.
+    pub fn both<T, U>(a: Result<T>, b: Result<U>) -> Result<(T, U)> {
+        match (a, b) {
+            (Err(Error::NeedsShards(mut a)), Err(Error::NeedsShards(b))) => {
+                a.extend(b);
+                a.sort();
+                a.dedup();
+                Err(Error::NeedsShards(a))
+            }
+            (a, b) => Ok((a?, b?)),
+        }
+    }
 }
 
 /// Crate-wide result.

@@ -60,8 +60,11 @@ impl ServerKb {
 
     /// A KB already compiled in memory.
     pub fn from_bundle(bundle: Bundle) -> Result<Self, ServerKbError> {
-        let engine = Engine::from_bundle(bundle)?;
-        Ok(Self(Arc::new(Inner {
+        Ok(Self::from_engine(Engine::from_bundle(bundle)?))
+    }
+
+    fn from_engine(engine: Engine) -> Self {
+        Self(Arc::new(Inner {
             version: engine.kb().version.clone(),
             settings: engine.kb().settings.clone(),
             articles: engine
@@ -72,7 +75,7 @@ impl ServerKb {
                 .collect(),
             bot_lines: BotLines::new(&engine),
             engine: Mutex::new(engine),
-        })))
+        }))
     }
 
     /// The KB a built site serves to its widgets: the bundle its `manifest.json` names.
@@ -89,7 +92,17 @@ impl ServerKb {
             .as_str()
             .filter(|name| !name.contains(['/', '\\']))
             .ok_or(ServerKbError::NoIndex { path: path.clone() })?;
-        Self::open(&read(&site.join(index))?)
+        let mut engine = Engine::open(&read(&site.join(index))?)?;
+        // A very large KB's postings are in shards the widget fetches as needed; the
+        // server reads them all.
+        let shards = manifest["postings"].as_str().unwrap_or_default();
+        if !shards.contains("..") {
+            for name in engine.pending_shards() {
+                let bytes = read(&site.join(shards).join(&name))?;
+                engine.add_shard(&name, &bytes)?;
+            }
+        }
+        Ok(Self::from_engine(engine))
     }
 
     /// The KB's content hash (tickets carry the one their widget used).

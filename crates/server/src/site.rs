@@ -60,7 +60,8 @@ pub(super) fn service(dir: PathBuf) -> BoxCloneSyncService<Request, Response, In
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Whether the file name carries a content hash as `deflect site` writes them: ten hex
-/// digits before the extension (`kb.<hash>.bin`, `articles/<hash>.html`).
+/// digits before the extension (`kb.<hash>.bin`, `articles/<hash>.html`,
+/// `postings/<hash>.bin`).
 fn is_content_hashed(url_path: &str) -> bool {
     let name = url_path.rsplit('/').next().unwrap_or_default();
     let mut parts = name.rsplit('.');
@@ -127,6 +128,7 @@ mod tests {
         for hashed in [
             "/kb.efebcd5213.bin",
             "/articles/0a1b2c3d4e.html",
+            "/postings/0a1b2c3d4e.bin",
             "/engine/deflect_bg.0123456789.wasm",
         ] {
             assert!(is_content_hashed(hashed), "{hashed}");

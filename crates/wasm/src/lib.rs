@@ -83,12 +83,7 @@ impl Engine {
 
     /// Articles for what the visitor is typing.
     pub fn suggest(&self, text: &str) -> Result<JsValue, JsError> {
-        let lang = self
-            .conversation
-            .as_ref()
-            .map(|c| c.lang().to_string())
-            .unwrap_or_default();
-        let matches = self.engine.suggest(text, &lang, 3).map_err(err)?;
+        let matches = self.engine.suggest(text, &self.lang(), 3).map_err(err)?;
         let articles: Vec<_> = matches
             .into_iter()
             .filter(|m| m.kind == deflect_engine::search::EntryKind::Article)
@@ -99,6 +94,25 @@ impl Engine {
             })
             .collect();
         to_js(&articles)
+    }
+
+    /// The postings shards (files under the manifest's `postings`) that suggesting or
+    /// saying `text` needs and that are not loaded yet; empty when it can run.
+    #[wasm_bindgen(js_name = missingShards)]
+    pub fn missing_shards(&self, text: &str) -> Vec<String> {
+        self.engine.missing_shards(text, &self.lang())
+    }
+
+    /// Every postings shard not loaded yet, to fetch in the background.
+    #[wasm_bindgen(js_name = pendingShards)]
+    pub fn pending_shards(&self) -> Vec<String> {
+        self.engine.pending_shards()
+    }
+
+    /// Loads a postings shard; an unknown name or damaged bytes throw and change nothing.
+    #[wasm_bindgen(js_name = addShard)]
+    pub fn add_shard(&mut self, name: &str, bytes: &[u8]) -> Result<(), JsError> {
+        self.engine.add_shard(name, bytes).map_err(err)
     }
 
     pub fn say(&mut self, text: &str, now: f64) -> Result<JsValue, JsError> {
@@ -197,6 +211,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// The conversation's language ("" before it starts: the KB's default).
+    fn lang(&self) -> String {
+        self.conversation
+            .as_ref()
+            .map(|c| c.lang().to_string())
+            .unwrap_or_default()
+    }
+
     fn chat(&mut self) -> Result<&mut Conversation, JsError> {
         self.conversation
             .as_mut()

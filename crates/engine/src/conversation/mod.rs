@@ -161,7 +161,12 @@ impl Conversation {
     /// A message typed by the visitor: a follow-up once handed off, else checked
     /// against the escalation rules, else answered from the KB.
     pub fn say(&mut self, engine: &Engine, text: &str, now: u64) -> Result<Reply> {
-        let text = self.redact(text.trim());
+        let trimmed = text.trim();
+        if self.status != Status::HandedOff {
+            // Before anything changes: a retry once the shards are in starts afresh.
+            engine.require_shards(&mask_card_numbers(trimmed).0, &self.lang)?;
+        }
+        let text = self.redact(trimmed);
         let mut reply = Reply::sure();
         if text.is_empty() {
             return Ok(reply);

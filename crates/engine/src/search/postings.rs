@@ -9,7 +9,9 @@
 
 use crate::error::{Error, Result};
 use crate::search::bm25::Bm25Field;
-use crate::search::term_index::{FieldIndex, PostingList, TermBlocks, TermGroup, TermIndex};
+use crate::search::term_index::{
+    FieldIndex, GroupPostings, ListBytes, PostingList, TermBlocks, TermGroup, TermIndex,
+};
 
 /// A document's number in the index.
 pub type DocId = u32;
@@ -27,9 +29,12 @@ struct OpenGroup {
     terms: Vec<u8>,
     blocks: TermBlocks,
     fields: Vec<OpenField>,
+    /// The fields' posting lists, whole or in shards (see `term_index::shards`).
+    postings: GroupPostings,
 }
 
-/// A field of the term index, with its documents' numbers and its BM25.
+/// A field of the term index (its postings moved to the group's), with its documents'
+/// numbers and its BM25.
 #[derive(Debug)]
 struct OpenField {
     index: FieldIndex,
@@ -82,6 +87,11 @@ impl Segment {
         for term in terms {
             self.add_term_scores(term, &mut scores)?;
         }
+        if !scores.missing.is_empty() {
+            scores.missing.sort();
+            scores.missing.dedup();
+            return Err(Error::NeedsShards(scores.missing));
+        }
         let mut ranked: Vec<(DocId, f32)> = scores
             .touched
             .iter()
@@ -98,7 +108,8 @@ impl Segment {
     }
 
     /// Adds `term`'s BM25 score (as tantivy's `TermQuery` computes it) to each document
-    /// that contains it.
+    /// that contains it. This is the one place a posting list is read: a list in a
+    /// shard not loaded yet is noted in `scores.missing` instead.
     fn add_term_scores(&self, term: &FieldTerm, scores: &mut Scores) -> Result<()> {
         let FieldId { group, slot } = term.field;
         let (group, field) = self
@@ -106,11 +117,18 @@ impl Segment {
             .get(group)
             .and_then(|g| Some((g, g.fields.get(slot)?)))
             .ok_or_else(|| Error::Index(format!("no field {:?} in the index", term.field)))?;
-        let Some(range) = group.blocks.find(&group.terms, term.text.as_bytes(), slot) else {
+        let Some(at) = group.blocks.find(&group.terms, term.text.as_bytes(), slot) else {
             return Ok(());
         };
+        let bytes = match group.postings.list(&at, slot)? {
+            ListBytes::Loaded(bytes) => bytes,
+            ListBytes::NotLoaded(shard) => {
+                scores.missing.push(shard.to_string());
+                return Ok(());
+            }
+        };
         let numbers = u32::try_from(field.documents.len()).unwrap_or(u32::MAX);
-        let postings = PostingList::new(&field.index.postings[range], numbers)?;
+        let postings = PostingList::new(bytes, numbers)?;
         let weight = field.bm25.term_weight(u64::from(postings.len()));
         for posting in postings {
             let (number, freq) = posting?;
@@ -120,12 +138,34 @@ impl Segment {
         }
         Ok(())
     }
+
+    /// The shards of postings not loaded yet, by file name (none if the index is not
+    /// split).
+    pub fn missing_shards(&self) -> Vec<String> {
+        let groups = self.groups.iter();
+        groups
+            .flat_map(|g| g.postings.missing().map(str::to_string))
+            .collect()
+    }
+
+    /// Loads the shard of postings named `name` from its file's bytes; a shard the
+    /// index does not list, or damaged bytes, are an error and change nothing.
+    pub fn add_shard(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        let (number, group) = (self.groups.iter_mut().enumerate())
+            .find(|(_, g)| g.postings.has(name))
+            .ok_or_else(|| Error::UnknownShard(name.to_string()))?;
+        let documents: Vec<u32> = (group.fields.iter())
+            .map(|f| u32::try_from(f.documents.len()).unwrap_or(u32::MAX))
+            .collect();
+        group.postings.add(number, name, bytes, &documents)
+    }
 }
 
-/// A group opened: its term blocks found, each field's documents numbered.
-fn open_group(group: TermGroup, doc_count: u32) -> Result<OpenGroup> {
-    let lens: Vec<usize> = group.fields.iter().map(|f| f.postings.len()).collect();
-    let blocks = TermBlocks::open(&group.terms, &lens)?;
+/// A group opened: its term blocks found, its postings checked against them (or its
+/// shard table read), each field's documents numbered.
+fn open_group(mut group: TermGroup, doc_count: u32) -> Result<OpenGroup> {
+    let blocks = TermBlocks::open(&group.terms, group.fields.len())?;
+    let postings = GroupPostings::open(&mut group, &blocks)?;
     let fields = group
         .fields
         .into_iter()
@@ -148,6 +188,7 @@ fn open_group(group: TermGroup, doc_count: u32) -> Result<OpenGroup> {
         terms: group.terms,
         blocks,
         fields,
+        postings,
     })
 }
 
@@ -157,6 +198,8 @@ struct Scores {
     by_doc: Vec<f32>,
     /// The documents with a score, each once.
     touched: Vec<DocId>,
+    /// Shards holding lists the question needs that are not loaded yet.
+    missing: Vec<String>,
 }
 
 impl Scores {
@@ -164,6 +207,7 @@ impl Scores {
         Scores {
             by_doc: vec![0.0; docs as usize],
             touched: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

@@ -168,6 +168,16 @@ impl SearchIndex {
         self.run(text, &terms, &completions, &lang, limit)
     }
 
+    /// The shards of postings not loaded yet (none if the index is not split).
+    pub fn missing_shards(&self) -> Vec<String> {
+        self.segment.missing_shards()
+    }
+
+    /// Loads a shard of postings (see [`crate::Engine::add_shard`]).
+    pub fn add_shard(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.segment.add_shard(name, bytes)
+    }
+
     /// Turns parts of matching on or off (for measuring them).
     pub fn set_features(&mut self, features: Features) {
         self.features = features;

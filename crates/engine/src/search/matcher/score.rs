@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry as Slot;
 
 use super::SearchIndex;
 use super::expand::{Via, Weighted};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::search::postings::{FieldId, FieldTerm};
 use crate::search::{schema, vectors};
 
@@ -83,10 +83,13 @@ impl SearchIndex {
             0.0
         };
         let mut combined: HashMap<usize, f32> = HashMap::new();
-        self.add_relative_scores(&mut combined, &whole, 1.0, WHOLE_DEPTH)?;
-        if question_share != 0.0 {
-            self.add_relative_scores(&mut combined, &nearest, question_share, QUESTION_DEPTH)?;
-        }
+        let whole = self.add_relative_scores(&mut combined, &whole, 1.0, WHOLE_DEPTH);
+        // Run even when the first half needs shards, to name all the question needs.
+        let nearest = match question_share {
+            0.0 => Ok(()),
+            share => self.add_relative_scores(&mut combined, &nearest, share, QUESTION_DEPTH),
+        };
+        Error::both(whole, nearest)?;
         Ok(Some(combined))
     }
 

@@ -14,6 +14,7 @@
 //! example questions and those the other way round, so the gaps stay small.
 
 mod posting_list;
+mod shards;
 mod terms;
 
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub use posting_list::PostingList;
-pub use terms::{MAX_FIELDS, TermBlocks};
+pub use shards::{GroupPostings, ListBytes, SHARD_MAGIC, ShardRef, split};
+pub use terms::{ListAt, MAX_FIELDS, TermBlocks};
 
 /// Every field's terms, postings and lengths over one run of documents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -39,6 +41,9 @@ pub struct TermGroup {
     #[serde(with = "serde_bytes")]
     pub terms: Vec<u8>,
     pub fields: Vec<FieldIndex>,
+    /// Empty when the fields hold their postings; else the shards that hold them, in
+    /// term order (see [`shards`]).
+    pub shards: Vec<ShardRef>,
 }
 
 /// One field: its terms' posting lists and each document's length in it.
@@ -48,7 +53,8 @@ pub struct FieldIndex {
     pub name: String,
     /// Tokens in this field over all documents: over `doc_count`, BM25's average length.
     pub total_tokens: u64,
-    /// The posting lists of the terms the field has, one after the other in term order.
+    /// The posting lists of the terms the field has, one after the other in term order
+    /// (empty when the group is split into shards).
     #[serde(with = "serde_bytes")]
     pub postings: Vec<u8>,
     /// Per document, its length in this field as tantivy's one-byte fieldnorm id.
@@ -132,6 +138,7 @@ impl TermGroupWriter {
         TermGroup {
             terms: self.terms.finish(),
             fields: self.fields,
+            shards: Vec::new(),
         }
     }
 }

@@ -105,6 +105,20 @@ impl Iterator for PostingList<'_> {
     }
 }
 
+/// Checks that `bytes` are whole posting lists one after the other, every document
+/// within the field's `documents`: what a shard of postings must hold.
+pub(super) fn check_lists(bytes: &[u8], documents: u32) -> Result<()> {
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let mut list = PostingList::new(&bytes[pos..], documents)?;
+        for posting in list.by_ref() {
+            posting?;
+        }
+        pos += list.pos;
+    }
+    Ok(())
+}
+
 fn corrupt(what: &str) -> Error {
     Error::CorruptBundle(format!("term index: {what} is damaged"))
 }
@@ -134,6 +148,17 @@ mod tests {
         assert!(write(&mut Vec::new(), &[(3, 1), (2, 1)]).is_err());
         assert!(write(&mut Vec::new(), &[(3, 0)]).is_err());
         assert!(write(&mut Vec::new(), &[]).is_err());
+    }
+
+    #[test]
+    fn lists_one_after_the_other_are_checked_whole() {
+        let mut bytes = Vec::new();
+        write(&mut bytes, &[(2, 1), (5, 4)]).unwrap();
+        write(&mut bytes, &[(0, 2)]).unwrap();
+        assert!(check_lists(&bytes, 6).is_ok());
+        assert!(check_lists(&[], 6).is_ok());
+        assert!(check_lists(&bytes, 5).is_err());
+        assert!(check_lists(&bytes[..bytes.len() - 1], 6).is_err());
     }
 
     #[test]

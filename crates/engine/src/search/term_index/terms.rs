@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// Terms per block; a block starts with a whole term. Sixteen keeps a lookup to a few
 /// hundred bytes decoded, and costs one whole term per sixteen in size.
-const BLOCK: usize = 16;
+pub(super) const BLOCK: usize = 16;
 
 /// At most this many fields share one list of terms: one bit each in a term's mask.
 pub const MAX_FIELDS: usize = 64;
@@ -108,22 +108,29 @@ fn lengths(
 }
 
 /// Where each block of a group's terms starts, found by one pass over them when the
-/// index opens; the pass also checks that every length stays within the bytes.
+/// index opens; the pass also checks that the terms decode and add up their lengths.
 #[derive(Debug, Default)]
 pub struct TermBlocks {
     /// Per block: where it starts in the terms.
     starts: Vec<usize>,
-    /// Per block, per field: where its postings start in that field's postings.
+    /// Per block, per field: where its postings start in that field's postings; then,
+    /// one row more, each field's postings' total length.
     postings_at: Vec<usize>,
     fields: usize,
 }
 
+/// Where one term's posting list is in one field: its term block (which says the
+/// shard that holds it) and its byte range in the field's postings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListAt {
+    pub block: usize,
+    pub range: Range<usize>,
+}
+
 impl TermBlocks {
-    /// Finds the blocks of `terms`, whose posting lists fill `postings_lens` bytes in
-    /// each field of the group.
-    pub fn open(terms: &[u8], postings_lens: &[usize]) -> Result<Self> {
+    /// Finds the blocks of `terms`, written for a group of `fields` fields.
+    pub fn open(terms: &[u8], fields: usize) -> Result<Self> {
         let corrupt = |what: &str| Error::CorruptBundle(format!("term index: {what}"));
-        let fields = postings_lens.len();
         if fields > MAX_FIELDS {
             return Err(corrupt("more fields share the terms than a mask holds"));
         }
@@ -137,7 +144,7 @@ impl TermBlocks {
             ..Default::default()
         };
         let mut at = vec![0usize; fields];
-        let (mut pos, mut count, mut previous_len, mut fits) = (0, 0usize, 0, true);
+        let (mut pos, mut count, mut previous_len) = (0, 0usize, 0);
         while pos < terms.len() {
             let start = pos;
             let item = item(terms, &mut pos).ok_or_else(|| corrupt("a term runs past the end"))?;
@@ -154,24 +161,30 @@ impl TermBlocks {
             }
             lengths(terms, &mut pos, item.mask, |slot, len| {
                 at[slot] = at[slot].saturating_add(len);
-                fits &= at[slot] <= postings_lens[slot];
             })
             .ok_or_else(|| corrupt("a term's lengths run past the end"))?;
-            if !fits {
-                return Err(corrupt("a posting list runs past the end"));
-            }
             previous_len = item.shared + item.suffix.len();
             count += 1;
         }
-        if at != postings_lens {
-            return Err(corrupt("postings left over after the last term"));
-        }
+        blocks.postings_at.extend_from_slice(&at);
         Ok(blocks)
     }
 
-    /// The byte range of `term`'s posting list in the postings of the field in `slot`,
-    /// if that field has the term.
-    pub fn find(&self, terms: &[u8], term: &[u8], slot: usize) -> Option<Range<usize>> {
+    /// How many blocks of [`BLOCK`] terms there are (the last may hold fewer).
+    pub fn block_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Per field, where block `block`'s postings start; at `block_count()`, each
+    /// field's postings' total length.
+    pub fn postings_at(&self, block: usize) -> &[usize] {
+        let start = (block * self.fields).min(self.postings_at.len() - self.fields);
+        &self.postings_at[start..start + self.fields]
+    }
+
+    /// Where `term`'s posting list is in the postings of the field in `slot`, if that
+    /// field has the term.
+    pub fn find(&self, terms: &[u8], term: &[u8], slot: usize) -> Option<ListAt> {
         let first_term = |start: &usize| {
             let mut pos = *start;
             item(terms, &mut pos).map_or(&[][..], |item| item.suffix)
@@ -195,7 +208,12 @@ impl TermBlocks {
             })?;
             match current.as_slice().cmp(term) {
                 std::cmp::Ordering::Less => at += len.unwrap_or(0),
-                std::cmp::Ordering::Equal => return len.map(|len| at..at + len),
+                std::cmp::Ordering::Equal => {
+                    return len.map(|len| ListAt {
+                        block,
+                        range: at..at + len,
+                    });
+                }
                 std::cmp::Ordering::Greater => return None,
             }
         }
@@ -232,15 +250,17 @@ mod tests {
         words.sort();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let (terms, totals) = written(&words);
-        let blocks = TermBlocks::open(&terms, &totals).unwrap();
+        let blocks = TermBlocks::open(&terms, 2).unwrap();
+        assert_eq!(blocks.postings_at(blocks.block_count()), totals);
+        let range = |word: &str, slot| blocks.find(&terms, word.as_bytes(), slot).map(|l| l.range);
         let (mut at, mut at_second) = (0, 0);
         for (i, word) in words.iter().enumerate() {
-            assert_eq!(
-                blocks.find(&terms, word.as_bytes(), 0),
-                Some(at..at + i + 1)
-            );
+            let found = blocks.find(&terms, word.as_bytes(), 0).unwrap();
+            assert_eq!(found.range, at..at + i + 1);
+            assert_eq!(found.block, i / BLOCK);
+            assert!(blocks.postings_at(found.block)[0] <= at);
             at += i + 1;
-            let second = blocks.find(&terms, word.as_bytes(), 1);
+            let second = range(word, 1);
             if i % 2 == 0 {
                 assert_eq!(second, Some(at_second..at_second + 1), "{word}");
                 at_second += 1;
@@ -249,14 +269,15 @@ mod tests {
             }
         }
         for absent in ["", "0", "car", "refund", "refund0999", "zzz", "cardss"] {
-            assert_eq!(blocks.find(&terms, absent.as_bytes(), 0), None, "{absent}");
+            assert_eq!(range(absent, 0), None, "{absent}");
         }
-        assert_eq!(blocks.find(&terms, b"card", 2), None);
+        assert_eq!(range("card", 2), None);
     }
 
     #[test]
     fn an_empty_group_finds_nothing() {
-        let blocks = TermBlocks::open(&[], &[0, 0]).unwrap();
+        let blocks = TermBlocks::open(&[], 2).unwrap();
+        assert_eq!(blocks.postings_at(0), [0, 0]);
         assert_eq!(blocks.find(&[], b"card", 0), None);
     }
 
@@ -272,15 +293,14 @@ mod tests {
 
     #[test]
     fn damaged_terms_are_an_error_not_a_panic() {
-        let (terms, totals) = written(&["card", "cards", "cash"]);
-        assert!(TermBlocks::open(&terms, &[totals[0] + 1, totals[1]]).is_err());
-        assert!(TermBlocks::open(&terms[..terms.len() - 2], &totals).is_err());
+        let (terms, _) = written(&["card", "cards", "cash"]);
+        assert!(TermBlocks::open(&terms[..terms.len() - 2], 2).is_err());
         // A field the group does not have.
-        assert!(TermBlocks::open(&terms, &totals[..1]).is_err());
+        assert!(TermBlocks::open(&terms, 1).is_err());
         // "card" is 0, 4, "card", mask 0b11, 1, 1: the second term claims to share 9
         // bytes with it.
         let mut shares_too_much = terms.clone();
         shares_too_much[9] = 9;
-        assert!(TermBlocks::open(&shares_too_much, &totals).is_err());
+        assert!(TermBlocks::open(&shares_too_much, 2).is_err());
     }
 }
