@@ -19,9 +19,13 @@ pub struct MatchingChange {
     pub broken: Vec<KbError>,
 }
 
-/// Runs the matching tests of `compiled` as it is, then with `proposal` added.
-pub fn measure(compiled: &Compiled, proposal: &Proposal) -> Result<MatchingChange, String> {
-    let before = failures(compiled, &compiled.kb)?;
+/// Runs the matching tests of `compiled` with `proposal` added, against the cases it
+/// fails as it is (`before`, from the bundle the caller has already made).
+pub fn measure(
+    compiled: &Compiled,
+    before: Vec<KbError>,
+    proposal: &Proposal,
+) -> Result<MatchingChange, String> {
     let mut kb = compiled.kb.clone();
     let learned: Vec<LearnedQuestions> = proposal
         .articles
@@ -112,7 +116,8 @@ mod tests {
             }],
             ..Proposal::default()
         };
-        let change = measure(&compiled, &proposal).unwrap();
+        let before = failures(&compiled, &compiled.kb).unwrap();
+        let change = measure(&compiled, before, &proposal).unwrap();
         let cases = compiled.matching_cases.len();
         assert_eq!(
             (change.passed_before, change.passed_after),

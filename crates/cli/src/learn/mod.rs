@@ -84,8 +84,10 @@ fn propose(args: &LearnArgs) -> Result<(), String> {
             "(no analytics questions: with the widget's data-analytics on, helped and unanswered questions count too)"
         );
     }
-    // The KB as it matches now: feedback it contradicts confidently is held back.
-    let bundle = deflect_compile::bundle(&compiled.kb).map_err(|e| e.to_string())?;
+    // The KB as it is, bundled once: the engine that holds back feedback it contradicts
+    // confidently, and its matching tests' outcome before the proposal.
+    let (bundle, now) =
+        deflect_compile::bundle_and_check_kb(&compiled.kb, &compiled).map_err(|e| e.to_string())?;
     let engine = deflect_engine::Engine::from_bundle(bundle).map_err(|e| e.to_string())?;
     let contradicts = |question: &str, article: &deflect_engine::model::Article| {
         engine.contradicting_answer(question, &article.id, &article.lang)
@@ -98,7 +100,8 @@ fn propose(args: &LearnArgs) -> Result<(), String> {
     if compiled.matching_cases.is_empty() {
         println!("no matching tests (kb/matching-tests.toml) to measure the proposal on");
     } else {
-        print_matching(&matching_change::measure(&compiled, &proposal)?);
+        let change = matching_change::measure(&compiled, now.failures, &proposal)?;
+        print_matching(&change);
     }
     println!(
         "next: review {}, then `deflect learn accept` or `deflect learn reject`",
