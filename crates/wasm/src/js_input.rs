@@ -83,11 +83,10 @@ fn page(value: &JsValue) -> Result<Page, JsError> {
 }
 
 fn object(value: &JsValue, what: &str) -> Result<Object, JsError> {
-    value
-        .dyn_ref::<Object>()
-        .filter(|_| value.is_object())
-        .cloned()
-        .ok_or_else(|| JsError::new(&format!("`{what}` must be an object")))
+    if !value.is_object() {
+        return Err(JsError::new(&format!("`{what}` must be an object")));
+    }
+    Ok(value.clone().unchecked_into())
 }
 
 fn field(object: &Object, key: &str) -> JsValue {
