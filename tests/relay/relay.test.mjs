@@ -117,7 +117,8 @@ test('with only_verified, an unverified customer gets no confirmation, and the i
   await server.postTicket(ticket);
   const confirmation = await eventually(async () => {
     const stored = await server.ticket(ticket.id);
-    return stored?.relayed?.find((d) => d.destination === 'customer-confirmation' && d.status !== 'pending');
+    // Settled: neither waiting nor claimed by a worker ('sending') any more.
+    return stored?.relayed?.find((d) => d.destination === 'customer-confirmation' && !['pending', 'sending'].includes(d.status));
   }, { what: 'the confirmation settled' });
   assert.equal(confirmation.status, 'skipped');
   assert.match(confirmation.last_error, /not verified/);
