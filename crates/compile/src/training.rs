@@ -48,8 +48,15 @@ const PRUNE: f32 = 0.1;
 /// example questions trains in about 3 s, and with 50 learned questions per article
 /// (4,523 examples) in about 5 s on a shared 2-core machine.
 pub const MAX_WORK: usize = 400_000;
-/// 8-bit levels: -127..127.
-const LEVELS: f32 = 127.0;
+/// Sparse weights are stored at levels -SPARSE_LEVELS..SPARSE_LEVELS, spaced by square
+/// root (finer near zero, where most weights are). On the BANKING77 and CLINC150 dev
+/// protocols, 15 such levels rank as 127 even ones did (K = 10 top-1 79.9 / 78.5%
+/// against 79.8 / 78.6%; out-of-scope unchanged) and take the sample KB's classifier
+/// from 39 to 35 KB gzip; 15 even levels lost 0.3 points on both, 7 square-root levels
+/// 0.3 on BANKING77 for 1 KB more.
+const SPARSE_LEVELS: f32 = 15.0;
+/// Sentence-vector weights: 8-bit levels, -127..127, evenly spaced.
+const DENSE_LEVELS: f32 = 127.0;
 
 /// Learns a model from `examples` (features, class), classes `0..entries.len()`.
 /// The loss is the mean log loss plus an L2 penalty; it is strongly convex, so
@@ -198,7 +205,7 @@ fn largest_eigenvalue(rows: &[Vec<(usize, f32)>], width: usize) -> f32 {
     eigenvalue * 1.05
 }
 
-/// Drops the small sparse weights and stores the rest at 8 bits.
+/// Drops the small sparse weights and stores the rest at 5 bits.
 fn pack(
     lang: &str,
     entries: Vec<u32>,
@@ -208,9 +215,12 @@ fn pack(
     bias: Vec<f32>,
 ) -> Model {
     let classes = entries.len();
-    let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-9);
-    let scale = max / LEVELS;
-    let level = |w: f32| (w / scale).round().clamp(-LEVELS, LEVELS) as i8;
+    let largest = |ws: &[f32]| ws.iter().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-9);
+    let sparse_end = keys.len() * classes;
+    let scale = largest(&weights[..sparse_end]) / (SPARSE_LEVELS * SPARSE_LEVELS);
+    let level = |w: f32| ((w.abs() / scale).sqrt().round().min(SPARSE_LEVELS) * w.signum()) as i8;
+    let dense_scale = largest(&weights[sparse_end..]) / DENSE_LEVELS;
+    let dense_level = |w: f32| (w / dense_scale).round().clamp(-DENSE_LEVELS, DENSE_LEVELS) as i8;
     let mut by_key: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
     by_key.sort_unstable();
     let (mut kept_keys, mut ends, mut kept_classes, mut levels) =
@@ -235,13 +245,14 @@ fn pack(
     for d in 0..dims {
         let col = keys.len() + d;
         for class in 0..classes {
-            dense[class * dims + d] = level(weights[col * classes + class]);
+            dense[class * dims + d] = dense_level(weights[col * classes + class]);
         }
     }
     Model {
         lang: lang.to_string(),
         entries,
         scale,
+        dense_scale,
         keys: kept_keys,
         ends,
         classes: kept_classes,

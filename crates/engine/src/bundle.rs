@@ -26,8 +26,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// hashed into 18 bits; 9: article bodies left out, each article naming its body's
 /// fragment file; 10: Deflect's compact term index instead of tantivy's files; 11: the
 /// expansion table column by column; 12: each term group's shard table, its postings
-/// possibly in shard files).
-pub const FORMAT_VERSION: u32 = 12;
+/// possibly in shard files; 13: the classifier's sparse weights at square-root levels,
+/// its sentence-vector weights with their own scale).
+pub const FORMAT_VERSION: u32 = 13;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,7 +10,7 @@
 //! which catch typos, compounds and word forms the stemmer misses; pairs of its plain
 //! words, stop words kept ("not received", "top up"); and its sentence vector. Sparse
 //! features are hashed into a small key space; only weights that matter are shipped,
-//! at 8 bits.
+//! at 31 levels spaced by square root (the sentence-vector weights at 8 bits).
 
 use std::collections::BTreeMap;
 
@@ -41,8 +41,11 @@ pub struct Model {
     pub lang: String,
     /// Per class: the entry it stands for (its position in the KB's entry order).
     pub entries: Vec<u32>,
-    /// A stored level times this is a weight.
+    /// A sparse weight is its stored level times the level's magnitude times this:
+    /// levels are spaced by square root, finer near zero where most weights are.
     pub scale: f32,
+    /// A sentence-vector weight is its stored level times this.
+    pub dense_scale: f32,
     /// The sparse features (hashed words, n-grams and pairs) that carry weights, sorted.
     #[serde(with = "increasing")]
     pub keys: Vec<u32>,
@@ -182,7 +185,7 @@ impl Model {
         self.classes[range.clone()]
             .iter()
             .zip(&self.levels[range])
-            .map(|(class, level)| (usize::from(*class), f32::from(*level) * self.scale))
+            .map(|(class, level)| (usize::from(*class), sparse_weight(*level, self.scale)))
     }
 
     /// What the sentence vector adds to `class`'s logit (nothing without one).
@@ -202,7 +205,7 @@ impl Model {
             .zip(vector)
             .map(|(w, v)| f32::from(*w) * v)
             .sum();
-        dot * self.scale
+        dot * self.dense_scale
     }
 
     /// The logit of `class` split by feature block.
@@ -242,6 +245,12 @@ impl Model {
         }
         out
     }
+}
+
+/// A sparse weight from its stored level (see [`Model::scale`]).
+pub fn sparse_weight(level: i8, scale: f32) -> f32 {
+    let level = f32::from(level);
+    level * level.abs() * scale
 }
 
 /// The classifier's probability that `ord` is the right entry, given every entry's
