@@ -1,9 +1,12 @@
 //! The engine: a knowledge base and its index, opened once per page and shared by the
 //! conversation.
 
+use std::cell::OnceCell;
+
 use crate::analysis::is_supported;
 use crate::bundle::Bundle;
 use crate::error::{Error, Result};
+use crate::escalation::meaning::RuleMeaning;
 use crate::escalation::{Context, Firing, RuleMatcher};
 use crate::model::Kb;
 use crate::search::{Match, SearchIndex};
@@ -12,7 +15,10 @@ use crate::search::{Match, SearchIndex};
 pub struct Engine {
     kb: Kb,
     index: SearchIndex,
-    rules: RuleMatcher,
+    /// Made on the first message, not when the engine opens: a visitor who only types
+    /// and reads never needs the rules, and the widget is ready that much sooner.
+    rules: OnceCell<RuleMatcher>,
+    rule_meaning: RuleMeaning,
 }
 
 impl Engine {
@@ -28,13 +34,12 @@ impl Engine {
         }
         let rule_meaning = std::mem::take(&mut bundle.rule_meaning);
         let (index, kb) = SearchIndex::open_owned(bundle)?;
-        let rules = RuleMatcher::with_meaning(
-            &kb.rules,
-            &kb.settings.default_lang,
-            &rule_meaning,
-            Some(&index),
-        );
-        Ok(Engine { kb, index, rules })
+        Ok(Engine {
+            kb,
+            index,
+            rules: OnceCell::new(),
+            rule_meaning,
+        })
     }
 
     pub fn kb(&self) -> &Kb {
@@ -42,13 +47,20 @@ impl Engine {
     }
 
     pub fn rules(&self) -> &RuleMatcher {
-        &self.rules
+        self.rules.get_or_init(|| {
+            RuleMatcher::with_meaning(
+                &self.kb.rules,
+                &self.kb.settings.default_lang,
+                &self.rule_meaning,
+                Some(&self.index),
+            )
+        })
     }
 
     /// The rules a customer message fires, its meaning compared with the rules'
     /// examples through the index's sentence vectors.
     pub fn escalations(&self, text: &str, ctx: Context<'_>) -> Vec<Firing> {
-        self.rules.evaluate(text, ctx, Some(&self.index))
+        self.rules().evaluate(text, ctx, Some(&self.index))
     }
 
     /// The matcher, for tools that look inside it (`deflect ask`, evaluation).
