@@ -102,8 +102,8 @@ fn describe(v: &RuleExplanation) -> String {
     }
     match &v.nearest {
         Some(m) => line.push_str(&format!(
-            "; nearest example ({}) \"{}\": words {:.2}, meaning {:.2} → chance {:.2} (threshold {:.2})",
-            m.lang, m.example, m.closeness.words, m.closeness.meaning, m.chance, v.threshold
+            "; nearest example ({}) \"{}\": words {:.2}, meaning {:.2}; learned {:.2} → chance {:.2} (threshold {:.2})",
+            m.lang, m.example, m.closeness.words, m.closeness.meaning, m.learned, m.chance, v.threshold
         )),
         None if v.phrase.is_none() && v.skipped.is_none() => {
             line.push_str(": no phrase found, no example in the message's language")

@@ -24,7 +24,8 @@ pub fn bundle(kb: &Kb) -> Result<Bundle> {
         rule_meaning: Default::default(),
     };
     let index = SearchIndex::open(&bundle)?;
-    bundle.classifier = training::train_classifier(&index);
+    bundle.classifier =
+        training::train_classifier(&index, &kb.rules.escalate, &kb.settings.default_lang);
     bundle.rule_meaning = rule_meaning::fit(kb);
     Ok(bundle)
 }

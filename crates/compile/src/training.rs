@@ -3,12 +3,23 @@
 
 use std::collections::HashMap;
 
+use deflect_engine::model::EscalationRule;
 use deflect_engine::search::SearchIndex;
 use deflect_engine::search::classifier::{Classifier, Features, Model};
 
 /// Learns the classifier from the entries' example questions (titles included), one
 /// model per language, each question described as the matcher describes a visitor's.
-pub fn train_classifier(index: &SearchIndex) -> Classifier {
+/// The escalation rules' examples in that language are classes too, after the
+/// entries: learned against every article, a rule's class picks out the words that
+/// mean it and not an answer ("dispute" against "Do you accept PayPal?"), which is how
+/// escalation catches paraphrases that share few words with its examples. A rule's
+/// phrases are not trained on: alone, "human" or "bank" would then point to a rule
+/// ("a human anatomy course" asked for a person).
+pub fn train_classifier(
+    index: &SearchIndex,
+    rules: &[EscalationRule],
+    default_lang: &str,
+) -> Classifier {
     let entries = index.entries();
     let mut langs: Vec<&str> = entries.iter().map(|e| e.lang.as_str()).collect();
     langs.sort();
@@ -19,14 +30,31 @@ pub fn train_classifier(index: &SearchIndex) -> Classifier {
             let ords: Vec<usize> = (0..entries.len())
                 .filter(|&o| entries[o].lang == lang)
                 .collect();
-            let examples: Vec<(Features, usize)> = ords
+            let rule_examples: Vec<(u32, &[String])> = rules
                 .iter()
                 .enumerate()
-                .flat_map(|(class, &ord)| entries[ord].questions.iter().map(move |q| (class, q)))
+                .flat_map(|(position, rule)| {
+                    rule.words_by_language(default_lang)
+                        .filter(|(l, _, examples)| *l == lang && !examples.is_empty())
+                        .map(move |(_, _, examples)| (position as u32, examples))
+                })
+                .collect();
+            let texts = ords
+                .iter()
+                .map(|&ord| &entries[ord].questions[..])
+                .chain(rule_examples.iter().map(|(_, examples)| *examples));
+            let examples: Vec<(Features, usize)> = texts
+                .enumerate()
+                .flat_map(|(class, questions)| questions.iter().map(move |q| (class, q)))
                 .map(|(class, q)| (index.classifier_features_of(q, lang), class))
                 .collect();
             let classes = ords.iter().map(|&o| o as u32).collect();
-            train(lang, classes, &examples)
+            let mut model = train(lang, classes, rule_examples.len(), &examples)?;
+            model.rules = rule_examples
+                .iter()
+                .map(|(position, _)| *position)
+                .collect();
+            Some(model)
         })
         .collect();
     Classifier { models }
@@ -58,12 +86,18 @@ const SPARSE_LEVELS: f32 = 15.0;
 /// Sentence-vector weights: 8-bit levels, -127..127, evenly spaced.
 const DENSE_LEVELS: f32 = 127.0;
 
-/// Learns a model from `examples` (features, class), classes `0..entries.len()`.
+/// Learns a model from `examples` (features, class), classes `0..entries.len()` and
+/// then `rule_classes` more.
 /// The loss is the mean log loss plus an L2 penalty; it is strongly convex, so
 /// Nesterov's method with the step from the data's largest eigenvalue converges
 /// without tuning.
-pub fn train(lang: &str, entries: Vec<u32>, examples: &[(Features, usize)]) -> Option<Model> {
-    let classes = entries.len();
+pub fn train(
+    lang: &str,
+    entries: Vec<u32>,
+    rule_classes: usize,
+    examples: &[(Features, usize)],
+) -> Option<Model> {
+    let classes = entries.len() + rule_classes;
     if classes < 2 || examples.is_empty() || examples.len() * classes > MAX_WORK {
         return None;
     }
@@ -98,7 +132,7 @@ pub fn train(lang: &str, entries: Vec<u32>, examples: &[(Features, usize)]) -> O
         .collect();
     let labels: Vec<usize> = examples.iter().map(|(_, y)| *y).collect();
     let (weights, bias) = minimise(&rows, &labels, width, classes);
-    Some(pack(lang, entries, &keys, dims, &weights, bias))
+    Some(pack(lang, entries, classes, &keys, dims, &weights, bias))
 }
 
 /// Nesterov's accelerated gradient on `C · Σ log loss + ½‖W‖²` (the bias is not
@@ -209,12 +243,12 @@ fn largest_eigenvalue(rows: &[Vec<(usize, f32)>], width: usize) -> f32 {
 fn pack(
     lang: &str,
     entries: Vec<u32>,
+    classes: usize,
     keys: &[u32],
     dims: usize,
     weights: &[f32],
     bias: Vec<f32>,
 ) -> Model {
-    let classes = entries.len();
     let largest = |ws: &[f32]| ws.iter().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-9);
     let sparse_end = keys.len() * classes;
     let scale = largest(&weights[..sparse_end]) / (SPARSE_LEVELS * SPARSE_LEVELS);
@@ -251,6 +285,7 @@ fn pack(
     Model {
         lang: lang.to_string(),
         entries,
+        rules: Vec::new(),
         scale,
         dense_scale,
         keys: kept_keys,
@@ -291,12 +326,37 @@ mod tests {
             (features("my top up failed again"), 1),
             (features("failed top up why"), 1),
         ];
-        let model = train("en", vec![7, 9], &examples).expect("two classes");
+        let model = train("en", vec![7, 9], 0, &examples).expect("two classes");
         assert_eq!(model.entries, vec![7, 9]);
         assert_eq!(best(&model, "the top up got reverted"), 0);
         assert_eq!(best(&model, "top up has failed"), 1);
         // Character n-grams carry a misspelling.
         assert_eq!(best(&model, "top up reverrted"), 0);
+    }
+
+    #[test]
+    fn a_rule_class_is_learned_against_the_articles() {
+        // The rule's examples share "paypal" with an article; "dispute" and "claim"
+        // are what mean the rule.
+        let examples = vec![
+            (features("do you accept paypal"), 0),
+            (features("can i pay with paypal"), 0),
+            (features("where is my invoice"), 1),
+            (features("send me the invoice again"), 1),
+            (features("i opened a dispute with my bank"), 2),
+            (features("i filed a claim with paypal"), 2),
+            (features("my bank will dispute the charge"), 2),
+        ];
+        let mut model = train("en", vec![0, 1], 1, &examples).expect("three classes");
+        model.rules = vec![4];
+        let chance = |text: &str| model.rule_chances(&features(text))[0];
+        assert_eq!(chance("a dispute on paypal").0, 4);
+        let (meant, not_meant) = (chance("a dispute on paypal").1, chance("paypal accepted").1);
+        assert!(meant > 0.5 && not_meant < 0.4, "{meant} vs {not_meant}");
+        assert_eq!(best(&model, "a dispute on paypal"), 2);
+        // Articles are ranked as before: the rule is a class after theirs.
+        assert_eq!(model.logits(&features("x")).len(), 3);
+        assert_eq!(best(&model, "pay with paypal"), 0);
     }
 
     #[test]
@@ -307,7 +367,7 @@ mod tests {
             (features("refund please"), 1),
             (features("money back"), 1),
         ];
-        let model = train("en", vec![0, 1], &examples).expect("two classes");
+        let model = train("en", vec![0, 1], 0, &examples).expect("two classes");
         let question = features("my card got lost");
         let logits = model.logits(&question);
         for (class, logit) in logits.iter().enumerate() {
@@ -320,19 +380,19 @@ mod tests {
 
     #[test]
     fn nothing_to_learn_from_one_class_and_too_much_from_huge_kbs() {
-        assert!(train("en", vec![0], &[(features("hello"), 0)]).is_none());
-        assert!(train("en", vec![0, 1], &[]).is_none());
+        assert!(train("en", vec![0], 0, &[(features("hello"), 0)]).is_none());
+        assert!(train("en", vec![0, 1], 0, &[]).is_none());
         let classes = 1000;
         let examples: Vec<(Features, usize)> = (0..MAX_WORK / classes + 1)
             .map(|i| (features(&format!("topic{i}")), i % classes))
             .collect();
-        assert!(train("en", (0..classes as u32).collect(), &examples).is_none());
+        assert!(train("en", (0..classes as u32).collect(), 0, &examples).is_none());
     }
 
     #[test]
     fn a_model_reads_back_as_written() {
         let examples = vec![(features("card lost"), 0), (features("refund please"), 1)];
-        let model = train("en", vec![3, 5], &examples).expect("two classes");
+        let model = train("en", vec![3, 5], 0, &examples).expect("two classes");
         assert!(model.keys.windows(2).all(|w| w[0] < w[1]));
         let bytes = postcard::to_allocvec(&model).unwrap();
         let read: Model = postcard::from_bytes(&bytes).unwrap();

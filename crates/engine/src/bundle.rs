@@ -27,8 +27,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// fragment file; 10: Deflect's compact term index instead of tantivy's files; 11: the
 /// expansion table column by column; 12: each term group's shard table, its postings
 /// possibly in shard files; 13: the classifier's sparse weights at square-root levels,
-/// its sentence-vector weights with their own scale).
-pub const FORMAT_VERSION: u32 = 13;
+/// its sentence-vector weights with their own scale; 14: the classifier's escalation
+/// rule classes, its features hashed into 17 bits).
+pub const FORMAT_VERSION: u32 = 14;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

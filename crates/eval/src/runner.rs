@@ -82,7 +82,9 @@ pub fn measure(protocol: &Protocol, template: &Path, dir: &Path) -> Result<Measu
 fn training_time(bundle: &Bundle) -> Result<Duration, String> {
     let index = SearchIndex::open(bundle).map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let _ = deflect_compile::train_classifier(&index);
+    let kb = &bundle.kb;
+    let _ =
+        deflect_compile::train_classifier(&index, &kb.rules.escalate, &kb.settings.default_lang);
     Ok(started.elapsed())
 }
 

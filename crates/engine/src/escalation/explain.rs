@@ -13,7 +13,10 @@ pub struct ExampleMatch {
     pub closeness: Closeness,
     /// How much nearer the example is than the KB's nearest answer.
     pub margin: Closeness,
-    /// The calibrated chance that the message means the rule.
+    /// The classifier's chance that the message means the rule (0 without one).
+    pub learned: f32,
+    /// The chance that the message means the rule: the larger of the calibrated
+    /// chance of the nearest example and the classifier's.
     pub chance: f32,
 }
 
@@ -50,7 +53,8 @@ impl RuleMatcher {
             .collect();
         self.rules
             .iter()
-            .map(|compiled| {
+            .enumerate()
+            .map(|(position, compiled)| {
                 let rule = &compiled.rule;
                 let skipped = if !rule.tiers.is_empty()
                     && compiled.phrases.is_empty()
@@ -62,7 +66,7 @@ impl RuleMatcher {
                 } else {
                     None
                 };
-                let nearest = self.nearest_example(compiled, &readings);
+                let nearest = self.nearest_example(position, compiled, &readings);
                 let nearest_answer = nearest.as_ref().and_then(|n| {
                     let position = self.languages.iter().position(|l| l.words.lang == n.lang)?;
                     readings[position].as_ref()?.answer.clone()

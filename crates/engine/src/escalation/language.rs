@@ -152,14 +152,34 @@ impl RuleLanguage {
     /// clauses without a negation ("my card company is not disputing it, I asked"
     /// affirms only that I asked).
     pub fn affirmed(&self, text: &str) -> Vec<String> {
+        self.affirmed_clauses(text)
+            .into_iter()
+            .flat_map(|(_, terms)| terms)
+            .collect()
+    }
+
+    /// The clauses `text` affirms as text (see [`Self::affirmed`]), for the classifier,
+    /// which reads words unstemmed too.
+    pub fn affirmed_text(&self, text: &str) -> String {
+        let clauses: Vec<String> = self
+            .affirmed_clauses(text)
+            .into_iter()
+            .map(|(clause, _)| clause)
+            .collect();
+        clauses.join(". ")
+    }
+
+    fn affirmed_clauses(&self, text: &str) -> Vec<(String, Vec<String>)> {
         let conjunctions = table(CONJUNCTIONS, &self.lang);
         unquoted(text)
             .into_iter()
             .flat_map(|part| part.split(CLAUSE_MARKS))
             .flat_map(|clause| split_at_words(clause, conjunctions))
-            .map(|clause| self.terms(&clause))
-            .filter(|terms| !terms.iter().any(|t| self.is_negation(t)))
-            .flatten()
+            .map(|clause| {
+                let terms = self.terms(&clause);
+                (clause, terms)
+            })
+            .filter(|(_, terms)| !terms.is_empty() && !terms.iter().any(|t| self.is_negation(t)))
             .collect()
     }
 }

@@ -12,6 +12,11 @@
 //! That margin becomes the chance that the message means the rule by Platt scaling
 //! ([`Calibration`]), set on the sample KB's tuning cases
 //! (`kb/rule-tests/paraphrases-tuning.toml`; `paraphrases-checked.toml` only checks).
+//! The article classifier learns each rule's examples as a class too, against every
+//! article's questions (`deflect-compile`'s training), and gives a second chance; the
+//! rule's chance is that either is right (`1 - (1 - a)(1 - b)`): the classifier
+//! catches wording that points to the rule and away from every answer ("an actual
+//! human being") where the nearest example shares too few words.
 //! Rules compete like articles: only the rule most likely meant may fire, when that
 //! chance reaches its threshold.
 //!

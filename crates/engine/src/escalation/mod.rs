@@ -177,6 +177,8 @@ struct Reading {
     profile: Profile,
     /// The KB's answer nearest to it, which a rule's example must beat.
     answer: Option<AnswerMatch>,
+    /// Per rule the classifier learned in this language: the chance it is meant.
+    learned: Vec<(usize, f32)>,
 }
 
 impl RuleMatcher {
@@ -283,7 +285,7 @@ impl RuleMatcher {
             .iter()
             .enumerate()
             .filter(|(_, r)| !r.rule.after_troubleshooting || ctx.troubleshooting_suggested)
-            .filter_map(|(i, rule)| Some((i, self.nearest_example(rule, readings)?)))
+            .filter_map(|(i, rule)| Some((i, self.nearest_example(i, rule, readings)?)))
             .max_by(|a, b| a.1.chance.total_cmp(&b.1.chance))?;
         (example.chance >= self.rules[i].rule.threshold()).then_some(i)
     }
@@ -374,10 +376,15 @@ impl RuleMatcher {
         let answer = index
             .filter(|_| !profile.is_empty())
             .and_then(|ix| language.nearest_answer(text, &profile, ix));
+        let learned = index
+            .filter(|_| !profile.is_empty())
+            .map(|ix| ix.rule_chances(&language.words.affirmed_text(text), &language.words.lang))
+            .unwrap_or_default();
         Reading {
             segments: language.words.unquoted_segments(text),
             profile,
             answer,
+            learned,
         }
     }
 
@@ -397,9 +404,11 @@ impl RuleMatcher {
         })
     }
 
-    /// The rule's example nearest to the message, in the languages read.
+    /// The rule's example nearest to the message, in the languages read, with the
+    /// chance that the message means the rule: by the example or by the classifier.
     fn nearest_example(
         &self,
+        position: usize,
         rule: &CompiledRule,
         readings: &[Option<Reading>],
     ) -> Option<ExampleMatch> {
@@ -409,15 +418,22 @@ impl RuleMatcher {
                 let reading = readings[*lang].as_ref().filter(|r| !r.profile.is_empty())?;
                 let closeness = reading.profile.closeness(&example.profile);
                 let margin = closeness.minus(reading.answer.as_ref().map(|a| a.closeness));
+                let learned = reading
+                    .learned
+                    .iter()
+                    .find(|(rule, _)| *rule == position)
+                    .map_or(0.0, |(_, chance)| *chance);
+                let nearest = self.languages[*lang]
+                    .meaning
+                    .calibration
+                    .chance(margin, closeness);
                 Some(ExampleMatch {
                     example: example.text.clone(),
                     lang: self.languages[*lang].words.lang.clone(),
                     closeness,
                     margin,
-                    chance: self.languages[*lang]
-                        .meaning
-                        .calibration
-                        .chance(margin, closeness),
+                    learned,
+                    chance: 1.0 - (1.0 - nearest) * (1.0 - learned),
                 })
             })
             .max_by(|a, b| a.chance.total_cmp(&b.chance))

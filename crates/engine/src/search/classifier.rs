@@ -22,12 +22,13 @@ use super::increasing;
 const MIN_GRAM: usize = 2;
 /// ...to this one, within words padded with a space on each side.
 const MAX_GRAM: usize = 5;
-/// Features are hashed into 2^18 keys. A KB uses a few thousand to fifteen thousand, so
+/// Features are hashed into 2^17 keys. A KB uses a few thousand to fifteen thousand, so
 /// few collide, and the sorted keys' steps are small enough to store in a byte or two:
-/// on the sample KB the classifier ships in 39 KB gzip instead of 56 with 32-bit keys,
-/// with top-1 unchanged on the BANKING77 and CLINC150 dev protocols at 3 and 10
-/// example questions (16 bits lost 0.1 point on both).
-const FEATURE_BITS: u32 = 18;
+/// on the sample KB 18 bits instead of 32 took the classifier from 56 to 39 KB gzip, and
+/// 17 takes 2 KB more off, each with top-1 and out-of-scope unchanged on the BANKING77
+/// and CLINC150 dev protocols at 3 and 10 example questions (16 bits lost 0.1 point on
+/// both).
+const FEATURE_BITS: u32 = 17;
 
 /// The learned weights for every language of the KB, as shipped.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -41,6 +42,9 @@ pub struct Model {
     pub lang: String,
     /// Per class: the entry it stands for (its position in the KB's entry order).
     pub entries: Vec<u32>,
+    /// Per class after the entries': the escalation rule it stands for (its position
+    /// among the KB's rules), learned from the rule's examples in this language.
+    pub rules: Vec<u32>,
     /// A sparse weight is its stored level times the level's magnitude times this:
     /// levels are spaced by square root, finer near zero where most weights are.
     pub scale: f32,
@@ -244,6 +248,24 @@ impl Model {
             *o += self.meaning(features, class);
         }
         out
+    }
+}
+
+impl Model {
+    /// Per rule class, the rule and the chance that `features` mean it: a softmax
+    /// over every class, so a rule must beat every article to be likely.
+    pub fn rule_chances(&self, features: &Features) -> Vec<(usize, f32)> {
+        if self.rules.is_empty() {
+            return Vec::new();
+        }
+        let logits = self.logits(features);
+        let max = logits.iter().copied().fold(f32::MIN, f32::max);
+        let sum: f32 = logits.iter().map(|l| (l - max).exp()).sum();
+        self.rules
+            .iter()
+            .zip(&logits[self.entries.len()..])
+            .map(|(rule, logit)| (*rule as usize, (logit - max).exp() / sum))
+            .collect()
     }
 }
 

@@ -34,6 +34,17 @@ impl SearchIndex {
             .collect()
     }
 
+    /// Per escalation rule the classifier learned in `lang`, the chance that `text`
+    /// means it (none without a classifier or rule classes).
+    pub fn rule_chances(&self, text: &str, lang: &str) -> Vec<(usize, f32)> {
+        match self.classifier.models.iter().find(|m| m.lang == lang) {
+            Some(model) if !model.rules.is_empty() => {
+                model.rule_chances(&self.classifier_features_of(text, lang))
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The classifier's probability for entry `id` and the parts of its logit.
     pub(super) fn learned_view(
         &self,
