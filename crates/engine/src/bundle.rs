@@ -28,8 +28,9 @@ const MAGIC: &[u8; 8] = b"DEFLECT\0";
 /// expansion table column by column; 12: each term group's shard table, its postings
 /// possibly in shard files; 13: the classifier's sparse weights at square-root levels,
 /// its sentence-vector weights with their own scale; 14: the classifier's escalation
-/// rule classes, its features hashed into 17 bits).
-pub const FORMAT_VERSION: u32 = 14;
+/// rule classes, its features hashed into 17 bits; 15: the expansion table's
+/// words front-coded).
+pub const FORMAT_VERSION: u32 = 15;
 
 /// What a bundle holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]

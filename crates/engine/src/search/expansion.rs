@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::increasing;
+use super::{front_coded, increasing};
 
 /// Per language, stemmed customer words → stemmed KB words with their similarity.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -31,13 +31,16 @@ impl Expansion {
 }
 
 /// One language's table, stored column by column: each KB word once, and a neighbour
-/// as its number in that list rather than its spelling again. On the sample KB this
-/// ships in 16.8 KB gzip instead of 18.0 as a map of lists of words.
+/// as its number in that list rather than its spelling again, and both word lists
+/// front-coded. On the sample KB this ships in 14.9 KB gzip, against 16.8 with the
+/// words whole and 18.0 as a map of lists of words.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Neighbours {
     /// The KB words neighbours lead to, each once, sorted.
+    #[serde(with = "front_coded")]
     targets: Vec<String>,
     /// The customer words that have neighbours, sorted.
+    #[serde(with = "front_coded")]
     words: Vec<String>,
     /// Per customer word, where its neighbours end in `to` and `similarity`.
     #[serde(with = "increasing")]

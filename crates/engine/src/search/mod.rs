@@ -5,6 +5,7 @@ pub mod bm25;
 pub mod classifier;
 mod entries;
 pub mod expansion;
+mod front_coded;
 mod increasing;
 mod matcher;
 pub mod postings;
