@@ -15,8 +15,8 @@ pub struct ExampleMatch {
     pub margin: Closeness,
     /// The classifier's chance that the message means the rule (0 without one).
     pub learned: f32,
-    /// The chance that the message means the rule: the larger of the calibrated
-    /// chance of the nearest example and the classifier's.
+    /// The chance that the message means the rule: that the nearest example's
+    /// calibrated chance or the classifier's is right, `1 - (1 - a)(1 - b)`.
     pub chance: f32,
 }
 

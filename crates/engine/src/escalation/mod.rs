@@ -3,8 +3,9 @@
 //!
 //! What rules can express:
 //! - **Examples** (`examples`): messages that mean the rule; a message close enough in
-//!   meaning to them fires it, whatever its words ([`meaning`]), with the rule's
-//!   `threshold` on the calibrated chance.
+//!   meaning to them fires it, whatever its words ([`meaning`]: the nearest example
+//!   and the article classifier, which learns the examples as the rule's class), with
+//!   the rule's `threshold` on the chance.
 //! - **Languages**: phrases and examples in the KB's default language apply to every
 //!   message; those of `[escalate.languages.<code>]` to messages in that language.
 //! - **Phrases** match whole analysed words (lower-cased, folded, stemmed, common words

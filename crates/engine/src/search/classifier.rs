@@ -249,9 +249,7 @@ impl Model {
         }
         out
     }
-}
 
-impl Model {
     /// Per rule class, the rule and the chance that `features` mean it: a softmax
     /// over every class, so a rule must beat every article to be likely.
     pub fn rule_chances(&self, features: &Features) -> Vec<(usize, f32)> {
@@ -263,7 +261,7 @@ impl Model {
         let sum: f32 = logits.iter().map(|l| (l - max).exp()).sum();
         self.rules
             .iter()
-            .zip(&logits[self.entries.len()..])
+            .zip(logits.get(self.entries.len()..).unwrap_or_default())
             .map(|(rule, logit)| (*rule as usize, (logit - max).exp() / sum))
             .collect()
     }
