@@ -49,12 +49,11 @@ pub fn train_classifier(
                 .map(|(class, q)| (index.classifier_features_of(q, lang), class))
                 .collect();
             let classes = ords.iter().map(|&o| o as u32).collect();
-            let mut model = train(lang, classes, rule_examples.len(), &examples)?;
-            model.rules = rule_examples
+            let rule_classes = rule_examples
                 .iter()
                 .map(|(position, _)| *position)
                 .collect();
-            Some(model)
+            train(lang, classes, rule_classes, &examples)
         })
         .collect();
     Classifier { models }
@@ -86,18 +85,18 @@ const SPARSE_LEVELS: f32 = 15.0;
 /// Sentence-vector weights: 8-bit levels, -127..127, evenly spaced.
 const DENSE_LEVELS: f32 = 127.0;
 
-/// Learns a model from `examples` (features, class), classes `0..entries.len()` and
-/// then `rule_classes` more.
+/// Learns a model from `examples` (features, class), classes `0..entries.len()` for
+/// the entries and then one per rule of `rules`.
 /// The loss is the mean log loss plus an L2 penalty; it is strongly convex, so
 /// Nesterov's method with the step from the data's largest eigenvalue converges
 /// without tuning.
 pub fn train(
     lang: &str,
     entries: Vec<u32>,
-    rule_classes: usize,
+    rules: Vec<u32>,
     examples: &[(Features, usize)],
 ) -> Option<Model> {
-    let classes = entries.len() + rule_classes;
+    let classes = entries.len() + rules.len();
     if classes < 2 || examples.is_empty() || examples.len() * classes > MAX_WORK {
         return None;
     }
@@ -132,7 +131,7 @@ pub fn train(
         .collect();
     let labels: Vec<usize> = examples.iter().map(|(_, y)| *y).collect();
     let (weights, bias) = minimise(&rows, &labels, width, classes);
-    Some(pack(lang, entries, classes, &keys, dims, &weights, bias))
+    Some(pack(lang, entries, rules, &keys, dims, &weights, bias))
 }
 
 /// Nesterov's accelerated gradient on `C · Σ log loss + ½‖W‖²` (the bias is not
@@ -243,12 +242,13 @@ fn largest_eigenvalue(rows: &[Vec<(usize, f32)>], width: usize) -> f32 {
 fn pack(
     lang: &str,
     entries: Vec<u32>,
-    classes: usize,
+    rules: Vec<u32>,
     keys: &[u32],
     dims: usize,
     weights: &[f32],
     bias: Vec<f32>,
 ) -> Model {
+    let classes = entries.len() + rules.len();
     let largest = |ws: &[f32]| ws.iter().fold(0.0f32, |m, w| m.max(w.abs())).max(1e-9);
     let sparse_end = keys.len() * classes;
     let scale = largest(&weights[..sparse_end]) / (SPARSE_LEVELS * SPARSE_LEVELS);
@@ -285,7 +285,7 @@ fn pack(
     Model {
         lang: lang.to_string(),
         entries,
-        rules: Vec::new(),
+        rules,
         scale,
         dense_scale,
         keys: kept_keys,
@@ -326,7 +326,7 @@ mod tests {
             (features("my top up failed again"), 1),
             (features("failed top up why"), 1),
         ];
-        let model = train("en", vec![7, 9], 0, &examples).expect("two classes");
+        let model = train("en", vec![7, 9], vec![], &examples).expect("two classes");
         assert_eq!(model.entries, vec![7, 9]);
         assert_eq!(best(&model, "the top up got reverted"), 0);
         assert_eq!(best(&model, "top up has failed"), 1);
@@ -347,8 +347,7 @@ mod tests {
             (features("i filed a claim with paypal"), 2),
             (features("my bank will dispute the charge"), 2),
         ];
-        let mut model = train("en", vec![0, 1], 1, &examples).expect("three classes");
-        model.rules = vec![4];
+        let model = train("en", vec![0, 1], vec![4], &examples).expect("three classes");
         let chance = |text: &str| model.rule_chances(&features(text))[0];
         assert_eq!(chance("a dispute on paypal").0, 4);
         let (meant, not_meant) = (chance("a dispute on paypal").1, chance("paypal accepted").1);
@@ -367,7 +366,7 @@ mod tests {
             (features("refund please"), 1),
             (features("money back"), 1),
         ];
-        let model = train("en", vec![0, 1], 0, &examples).expect("two classes");
+        let model = train("en", vec![0, 1], vec![], &examples).expect("two classes");
         let question = features("my card got lost");
         let logits = model.logits(&question);
         for (class, logit) in logits.iter().enumerate() {
@@ -380,19 +379,19 @@ mod tests {
 
     #[test]
     fn nothing_to_learn_from_one_class_and_too_much_from_huge_kbs() {
-        assert!(train("en", vec![0], 0, &[(features("hello"), 0)]).is_none());
-        assert!(train("en", vec![0, 1], 0, &[]).is_none());
+        assert!(train("en", vec![0], vec![], &[(features("hello"), 0)]).is_none());
+        assert!(train("en", vec![0, 1], vec![], &[]).is_none());
         let classes = 1000;
         let examples: Vec<(Features, usize)> = (0..MAX_WORK / classes + 1)
             .map(|i| (features(&format!("topic{i}")), i % classes))
             .collect();
-        assert!(train("en", (0..classes as u32).collect(), 0, &examples).is_none());
+        assert!(train("en", (0..classes as u32).collect(), vec![], &examples).is_none());
     }
 
     #[test]
     fn a_model_reads_back_as_written() {
         let examples = vec![(features("card lost"), 0), (features("refund please"), 1)];
-        let model = train("en", vec![3, 5], 0, &examples).expect("two classes");
+        let model = train("en", vec![3, 5], vec![], &examples).expect("two classes");
         assert!(model.keys.windows(2).all(|w| w[0] < w[1]));
         let bytes = postcard::to_allocvec(&model).unwrap();
         let read: Model = postcard::from_bytes(&bytes).unwrap();

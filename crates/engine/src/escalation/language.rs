@@ -152,36 +152,40 @@ impl RuleLanguage {
     /// clauses without a negation ("my card company is not disputing it, I asked"
     /// affirms only that I asked).
     pub fn affirmed(&self, text: &str) -> Vec<String> {
-        self.affirmed_clauses(text)
-            .into_iter()
-            .flat_map(|(_, terms)| terms)
-            .collect()
+        self.affirmed_parts(text).terms
     }
 
-    /// The clauses `text` affirms as text (see [`Self::affirmed`]), for the classifier,
-    /// which reads words unstemmed too.
-    pub fn affirmed_text(&self, text: &str) -> String {
-        let clauses: Vec<String> = self
-            .affirmed_clauses(text)
-            .into_iter()
-            .map(|(clause, _)| clause)
-            .collect();
-        clauses.join(". ")
-    }
-
-    fn affirmed_clauses(&self, text: &str) -> Vec<(String, Vec<String>)> {
+    /// What `text` affirms (see [`Self::affirmed`]) as analysed terms and as text, for
+    /// the classifier, which reads words unstemmed too; each clause analysed once.
+    pub fn affirmed_parts(&self, text: &str) -> Affirmed {
         let conjunctions = table(CONJUNCTIONS, &self.lang);
-        unquoted(text)
+        let mut affirmed = Affirmed::default();
+        let clauses = unquoted(text)
             .into_iter()
             .flat_map(|part| part.split(CLAUSE_MARKS))
-            .flat_map(|clause| split_at_words(clause, conjunctions))
-            .map(|clause| {
-                let terms = self.terms(&clause);
-                (clause, terms)
-            })
-            .filter(|(_, terms)| !terms.is_empty() && !terms.iter().any(|t| self.is_negation(t)))
-            .collect()
+            .flat_map(|clause| split_at_words(clause, conjunctions));
+        for clause in clauses {
+            let terms = self.terms(&clause);
+            if terms.is_empty() || terms.iter().any(|t| self.is_negation(t)) {
+                continue;
+            }
+            if !affirmed.text.is_empty() {
+                affirmed.text.push_str(". ");
+            }
+            affirmed.text.push_str(&clause);
+            affirmed.terms.extend(terms);
+        }
+        affirmed
     }
+}
+
+/// The clauses of a message that no negation takes back, outside quotations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Affirmed {
+    /// The clauses joined by ". ".
+    pub text: String,
+    /// Their analysed terms, in order.
+    pub terms: Vec<String>,
 }
 
 /// One language's row of a table of words.

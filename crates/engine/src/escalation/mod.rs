@@ -46,7 +46,7 @@ mod phrases;
 mod quotes;
 
 pub use explain::{ExampleMatch, RuleExplanation};
-use language::RuleLanguage;
+use language::{Affirmed, RuleLanguage};
 pub use meaning::Closeness;
 use meaning::{LanguageMeaning, Profile, RuleMeaning};
 use phrases::Phrase;
@@ -70,9 +70,13 @@ struct Language {
 impl Language {
     /// What `text` affirms, as compared with examples.
     fn profile(&self, text: &str, index: Option<&SearchIndex>) -> Profile {
-        let terms = self.words.affirmed(text);
-        let vector = index.and_then(|ix| ix.meaning_vector(&terms, &self.words.lang));
-        Profile::new(&terms, &self.meaning, vector)
+        self.profile_of(&self.words.affirmed(text), index)
+    }
+
+    /// Affirmed terms as compared with examples.
+    fn profile_of(&self, terms: &[String], index: Option<&SearchIndex>) -> Profile {
+        let vector = index.and_then(|ix| ix.meaning_vector(terms, &self.words.lang));
+        Profile::new(terms, &self.meaning, vector)
     }
 
     /// The example question of the KB's top answers to `text` nearest to it.
@@ -369,17 +373,16 @@ impl RuleMatcher {
             .rules
             .iter()
             .any(|rule| rule.examples.iter().any(|(lang, _)| *lang == position));
-        let profile = if has_examples {
-            language.profile(text, index)
+        let affirmed = if has_examples {
+            language.words.affirmed_parts(text)
         } else {
-            Profile::default()
+            Affirmed::default()
         };
-        let answer = index
-            .filter(|_| !profile.is_empty())
-            .and_then(|ix| language.nearest_answer(text, &profile, ix));
+        let profile = language.profile_of(&affirmed.terms, index);
+        let index = index.filter(|_| !profile.is_empty());
+        let answer = index.and_then(|ix| language.nearest_answer(text, &profile, ix));
         let learned = index
-            .filter(|_| !profile.is_empty())
-            .map(|ix| ix.rule_chances(&language.words.affirmed_text(text), &language.words.lang))
+            .map(|ix| ix.rule_chances(&affirmed.text, &language.words.lang))
             .unwrap_or_default();
         Reading {
             segments: language.words.unquoted_segments(text),
